@@ -1,0 +1,67 @@
+package dev.morse.backend.cpu;
+
+import dev.morse.backend.Backend;
+import dev.morse.backend.DArray;
+import java.nio.DoubleBuffer;
+import org.bytedeco.javacpp.DoublePointer;
+
+/**
+ * Off-heap float64 storage. BLAS calls get the address through one of a few alias
+ * pointers (one per operand slot of a call, so one array may appear twice in one call at
+ * different offsets); Java loops go through a direct DoubleBuffer view with absolute indexing.
+ */
+final class CpuArray implements DArray {
+    static final int SLOTS = 3;
+
+    private final CpuBackend owner;
+    private final long length;
+    private DoublePointer storage;
+    private final DoublePointer[] alias = new DoublePointer[SLOTS];
+    final DoubleBuffer buf;
+
+    CpuArray(CpuBackend owner, long length) {
+        if (length < 0 || length > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("cpu backend: array of " + length
+                    + " float64 elements is not supported (limit " + (Integer.MAX_VALUE - 16) + ")");
+        }
+        this.owner = owner;
+        this.length = length;
+        this.storage = new DoublePointer(Math.max(1, length));
+        storage.fill(0);
+        for (int i = 0; i < SLOTS; i++) {
+            alias[i] = new DoublePointer(storage);
+        }
+        this.buf = storage.limit(Math.max(1, length)).asBuffer();
+    }
+
+    /** The storage positioned at element {@code off}, through alias {@code slot}. */
+    DoublePointer at(int slot, long off) {
+        if (storage == null) {
+            throw new IllegalStateException("cpu array used after close");
+        }
+        return alias[slot].position(off);
+    }
+
+    @Override
+    public long length() {
+        return length;
+    }
+
+    @Override
+    public Backend backend() {
+        return owner;
+    }
+
+    @Override
+    public void close() {
+        if (storage != null) {
+            storage.close();
+            storage = null;
+            owner.released(8 * length);
+        }
+    }
+
+    boolean closed() {
+        return storage == null;
+    }
+}
