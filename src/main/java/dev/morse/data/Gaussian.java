@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
  * deep linear autoencoder's analytic critical points are those of XXᵀ).
  *
  * <p>Normal deviates come from Marsaglia's polar method on {@link SplittableRandom}
- * uniforms rather than {@code RandomGenerator.nextGaussian()}, whose algorithm the JDK does
- * not fix: the same seed gives the same data on every JVM.
+ * uniforms and {@link StrictMath#log}, rather than {@code RandomGenerator.nextGaussian()},
+ * whose algorithm is the JDK's choice: the data depend only on the seed and this code.
  */
 public final class Gaussian {
     /** E1 sizes: n = 10000 samples in R^16, variances 1, 2, ..., 16. */

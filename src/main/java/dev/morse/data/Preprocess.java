@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
 /**
  * Preprocessing steps. Each returns a new {@link Dataset} whose description gains one
  * clause saying what was done; inputs are never modified. Random steps take an explicit
- * seed and use {@link SplittableRandom}, whose output for a seed is fixed by its
- * specification, so the same seed gives the same data on every JVM.
+ * seed and use {@link SplittableRandom} (SplitMix64: integer arithmetic only), so the same
+ * seed gives the same data.
  */
 public final class Preprocess {
     private Preprocess() {
