@@ -60,6 +60,11 @@ public final class Value {
         return tracer.record(new MatMul(transThis, transB), this, b);
     }
 
+    /** this·w + 1·biasᵀ, fused (a dense layer's pre-activation). */
+    public Value affine(Value w, Value bias) {
+        return tracer.record(new dev.morse.ad.prim.Affine(), this, w, bias);
+    }
+
     /** this + 1·biasᵀ: a 1×cols bias row added to every row. */
     public Value addBias(Value bias) {
         return tracer.record(new AddBias(), this, bias);

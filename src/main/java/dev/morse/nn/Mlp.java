@@ -118,10 +118,8 @@ public final class Mlp {
         Value a = x;
         for (int l = 0; l < layers.size(); l++) {
             Layer ly = layers.get(l);
-            Value z = a.matmul(t.param(ly.weightOffset(), ly.fanIn(), ly.fanOut()));
-            if (ly.hasBias()) {
-                z = z.addBias(t.param(ly.biasOffset(), 1, ly.fanOut()));
-            }
+            Value w = t.param(ly.weightOffset(), ly.fanIn(), ly.fanOut());
+            Value z = ly.hasBias() ? a.affine(w, t.param(ly.biasOffset(), 1, ly.fanOut())) : a.matmul(w);
             a = l + 1 < layers.size() ? z.apply(activation.fn()) : z;
         }
         return a;

@@ -115,6 +115,14 @@ class PrimitiveRulesTest {
     }
 
     @Test
+    void affine() {
+        // A·W + 1bᵀ with every combination of active operands (θ = [W | b], A data or active)
+        check(33, 4, 3, 1, 3, -1, 1, (t, v) -> data(t, 34, 5, 4).affine(v[0], v[1]).tanh());
+        check(35, 4, 4, 1, 4, -1, 1, (t, v) -> v[0].affine(v[0], v[1]).swish());
+        check(36, 4, 3, 1, 3, -1, 1, (t, v) -> data(t, 37, 5, 4).affine(data(t, 38, 4, 3), v[1]).sigmoid());
+    }
+
+    @Test
     void sumAndMean() {
         check(40, 4, 5, 1, 1, -1, 1, (t, v) -> v[0].tanh().sum());
         check(41, 4, 5, 1, 1, -1, 1, (t, v) -> v[0].sigmoid().mean().mul(v[1]));

@@ -107,6 +107,7 @@ public final class MatMul extends Primitive {
 
     @Override
     public void vjp(Exec e) {
+        // (also called by Affine, whose slots 0 and 1 are this product's)
         Buf cbar = e.ybar();
         if (e.active(0)) {
             Buf abar = e.xbar(0);
