@@ -1,0 +1,201 @@
+package dev.morse.experiment;
+
+import dev.morse.ad.Program;
+import dev.morse.data.Dataset;
+import dev.morse.data.Gaussian;
+import dev.morse.data.Mnist;
+import dev.morse.data.Preprocess;
+import dev.morse.nn.Activation;
+import dev.morse.nn.Loss;
+import dev.morse.nn.Mlp;
+import dev.morse.problems.DeepLinearAutoencoder;
+import dev.morse.problems.Quartic;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A problem built from a spec: the traced loss, how to draw an initial θ, and, for the deep
+ * linear autoencoder, its analytic critical points. MSE networks whose output width equals
+ * their input width are autoencoders: the targets are the inputs (E3, E5).
+ */
+public final class Problem {
+    private final String kind;
+    private final String description;
+    private final Program program;
+    private final Mlp mlp;
+    private final DeepLinearAutoencoder dlae;
+
+    private Problem(String kind, String description, Program program, Mlp mlp, DeepLinearAutoencoder dlae) {
+        this.kind = kind;
+        this.description = description;
+        this.program = program;
+        this.mlp = mlp;
+        this.dlae = dlae;
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public Program program() {
+        return program;
+    }
+
+    public int nParams() {
+        return program.nParams();
+    }
+
+    /** The deep linear autoencoder behind this problem, or null. */
+    public DeepLinearAutoencoder deepLinearAutoencoder() {
+        return dlae;
+    }
+
+    /** Analytic critical points (deep linear autoencoder), or an empty list. */
+    public List<DeepLinearAutoencoder.AnalyticPoint> analyticPoints() {
+        return dlae == null ? List.of() : dlae.analyticPoints();
+    }
+
+    /** A seeded initial θ: LeCun-normal weights for networks (scaled), N(0, scale²/fan_in) for the linear autoencoder. */
+    public double[] init(long seed, double scale) {
+        if (mlp != null) {
+            double[] th = mlp.init(seed);
+            for (int i = 0; i < th.length; i++) {
+                th[i] *= scale;
+            }
+            return th;
+        }
+        Random r = new Random(seed);
+        double[] th = new double[nParams()];
+        if (dlae != null) {
+            int kp = dlae.k() * dlae.p();
+            for (int i = 0; i < th.length; i++) {
+                th[i] = scale * r.nextGaussian() / Math.sqrt(i < kp ? dlae.p() : dlae.k());
+            }
+        } else {
+            for (int i = 0; i < th.length; i++) {
+                th[i] = scale * r.nextGaussian();
+            }
+        }
+        return th;
+    }
+
+    /** Builds the problem; {@code dataDir} (may be null) overrides the spec's MNIST directory. */
+    public static Problem build(Spec.ProblemSpec p, Path dataDir) {
+        switch (p.kind()) {
+            case "quartic":
+                return new Problem("quartic", "quartic f(x, y) = x⁴/4 − 3x² + 9x + 0.9y⁴ + 5y² + 40",
+                        Quartic.program(), null, null);
+            case "deep-linear-autoencoder": {
+                Dataset ds = data(p.data(), dataDir);
+                DeepLinearAutoencoder ae = new DeepLinearAutoencoder(ds.features(), ds.n(), ds.d(), p.hidden());
+                return new Problem(p.kind(), "deep linear autoencoder " + ds.d() + "-" + p.hidden() + "-" + ds.d()
+                        + " on " + ds.description(), ae.program(), null, ae);
+            }
+            case "sine-regression": {
+                int n = p.data().n();
+                double[] x = new double[n];
+                double[] y = new double[n];
+                for (int i = 0; i < n; i++) {
+                    x[i] = n == 1 ? 0.0 : (double) i / (n - 1);
+                    y[i] = 2.0 * Math.sin(4.0 * Math.PI * x[i]);
+                }
+                Mlp m = mlp(p);
+                if (m.inputs() != 1 || m.outputs() != 1) {
+                    throw new SpecException("problem.widths", "sine regression maps 1 input to 1 output");
+                }
+                return new Problem(p.kind(), m + " on v(x) = 2 sin(4πx), " + n + " points on [0, 1]",
+                        m.mse(x, n, y), m, null);
+            }
+            default: {
+                Dataset ds = data(p.data(), dataDir);
+                Mlp m = mlp(p);
+                if (ds.d() != m.inputs()) {
+                    throw new SpecException("problem.widths", "the input width " + m.inputs()
+                            + " does not match the data's " + ds.d() + " features");
+                }
+                Program prog;
+                if (m.loss() == Loss.MSE) {
+                    if (m.outputs() != ds.d()) {
+                        throw new SpecException("problem.widths", "an MSE network here is an autoencoder: the output "
+                                + "width must equal the " + ds.d() + " input features");
+                    }
+                    prog = m.mse(ds.features(), ds.n(), ds.features());
+                } else {
+                    if (!ds.hasLabels()) {
+                        throw new SpecException("problem.loss", "cross-entropy needs labels; " + ds.description()
+                                + " has none");
+                    }
+                    int classes = 0;
+                    for (int y : ds.labels()) {
+                        classes = Math.max(classes, y + 1);
+                    }
+                    if (classes > m.outputs()) {
+                        throw new SpecException("problem.widths", "the output width " + m.outputs() + " is less than the "
+                                + classes + " classes in the data");
+                    }
+                    prog = m.crossEntropy(ds.features(), ds.n(), ds.labels());
+                }
+                return new Problem(p.kind(), m + " on " + ds.description(), prog, m, null);
+            }
+        }
+    }
+
+    private static Mlp mlp(Spec.ProblemSpec p) {
+        return Mlp.builder().widths(p.widths()).bias(p.bias()).activation(Activation.parse(p.activation()))
+                .loss(Loss.parse(p.loss())).l2(p.l2()).build();
+    }
+
+    /** Loads and prepares the data a spec names (all steps seeded by data.seed). */
+    public static Dataset data(Spec.DataSpec d, Path dataDir) {
+        switch (d.source()) {
+            case "gaussian": {
+                double[] var = new double[d.features()];
+                for (int i = 0; i < var.length; i++) {
+                    var[i] = i + 1.0;
+                }
+                return Gaussian.diagonal(d.n(), var, d.seed());
+            }
+            case "mnist": {
+                Path dir = dataDir != null ? dataDir : (d.dir() == null ? null : Path.of(d.dir()));
+                Dataset ds = Mnist.load(dir, d.split().equals("test") ? Mnist.Split.TEST : Mnist.Split.TRAIN);
+                if (d.classes() != null) {
+                    ds = Preprocess.relabel(Preprocess.classSubset(ds, d.classes()));
+                }
+                if (d.n() > 0) {
+                    if (d.n() > ds.n()) {
+                        throw new SpecException("problem.data.n", "asks for " + d.n() + " examples but only " + ds.n()
+                                + " are available");
+                    }
+                    ds = Preprocess.randomSubset(ds, d.n(), d.seed());
+                }
+                int side = 28;
+                if (d.crop() > 0) {
+                    ds = Preprocess.centerCrop(ds, side, side, d.crop(), d.crop());
+                    side = d.crop();
+                }
+                if (d.resize() > 0) {
+                    ds = Preprocess.blockAverage(ds, side, side, d.resize(), d.resize());
+                }
+                if (d.zscore()) {
+                    ds = Preprocess.zScore(ds);
+                } else if (d.center()) {
+                    ds = Preprocess.center(ds);
+                }
+                if (d.pca() > 0) {
+                    ds = Preprocess.pca(ds, d.pca());
+                }
+                if (d.shuffleLabels()) {
+                    ds = Preprocess.shuffleLabels(ds, d.seed() + 1);
+                }
+                return ds;
+            }
+            default:
+                throw new SpecException("problem.data.source", "\"" + d.source() + "\" is not a data set for this problem");
+        }
+    }
+}

@@ -1,0 +1,388 @@
+package dev.morse.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A batch experiment, read from YAML or JSON and validated in full before any work starts.
+ * See {@code docs/SPEC.md} for every key. A {@code quick:} block holds overrides that
+ * {@code --quick} merges over the spec (objects merge key by key; lists and values replace).
+ */
+public record Spec(String name, String description, long seed, String backend, int workers,
+                   ProblemSpec problem, StartSpec start, List<MethodSpec> methods, RecordSpec record,
+                   String hash, String canonical) {
+
+    /** What is optimized: an analytic function or a network on data. */
+    public record ProblemSpec(String kind, DataSpec data, int[] widths, boolean[] bias, String activation,
+                              String loss, double l2, int hidden) {
+    }
+
+    /** Where the data come from and how they are prepared. */
+    public record DataSpec(String source, int n, int features, long seed, String dir, String split, int[] classes,
+                           int crop, int resize, boolean zscore, int pca, boolean shuffleLabels, boolean center) {
+    }
+
+    /** How start points are made. */
+    public record StartSpec(String kind, String optimizer, double lr, double momentum, int steps, int trajectories,
+                            String select, double noiseVariance, double noiseFraction, double[][] box,
+                            double initScale) {
+    }
+
+    /** One critical-point method (or optimizer) with its hyperparameters. */
+    public record MethodSpec(String name, String kind, int runs, int iterations, Map<String, Object> params) {
+        public double num(String key) {
+            return ((Number) params.get(key)).doubleValue();
+        }
+
+        public String str(String key) {
+            return (String) params.get(key);
+        }
+
+        public double[] nums(String key) {
+            return (double[]) params.get(key);
+        }
+    }
+
+    /** What each run records. */
+    public record RecordSpec(boolean traces, boolean spectrum, boolean theta, int spectrumMaxN) {
+    }
+
+    public static final List<String> PROBLEMS = List.of("mlp", "deep-linear-autoencoder", "quartic", "sine-regression");
+    public static final List<String> METHODS = List.of("newton-mr", "damped-newton", "gnm", "levenberg-marquardt",
+            "bfgs", "lbfgs", "gd", "momentum");
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Reads and validates a spec file; with quick, its {@code quick:} overrides are merged first. */
+    public static Spec load(Path file, boolean quick) {
+        JsonNode root;
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            root = (file.toString().endsWith(".json") ? JSON : YAML).readTree(text);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new SpecException("", "spec file not found: " + file);
+        } catch (IOException e) {
+            throw new SpecException("", "cannot parse " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        return parse(root, quick);
+    }
+
+    /** Validates a spec tree. */
+    public static Spec parse(JsonNode root, boolean quick) {
+        if (root == null || !root.isObject()) {
+            throw new SpecException("", "a spec is an object (key: value pairs), got " + SpecNode.kind(root));
+        }
+        ObjectNode tree = root.deepCopy();
+        JsonNode q = tree.remove("quick");
+        if (q != null && !q.isObject()) {
+            throw new SpecException("quick", "expected an object of overrides, got " + SpecNode.kind(q));
+        }
+        if (quick) {
+            if (q == null) {
+                throw new SpecException("quick", "--quick was given but the spec defines no quick: block");
+            }
+            merge(tree, (ObjectNode) q, "quick");
+        }
+        SpecNode s = new SpecNode(tree, "");
+        String name = s.str("name", null);
+        String description = s.str("description", "");
+        long seed = s.integer("seed", 0L, 0L, Long.MAX_VALUE);
+        String backend = s.str("backend", "auto", "auto", "cpu", "cuda");
+        int workers = s.integer("workers", 0, 0, 1024);
+        ProblemSpec problem = problem(s.obj("problem") == null ? fail("problem") : s.obj("problem"));
+        StartSpec start = start(s.objOrEmpty("start"), problem);
+        List<MethodSpec> methods = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (SpecNode m : s.objects("methods")) {
+            MethodSpec ms = method(m, problem);
+            if (names.contains(ms.name())) {
+                throw new SpecException(m.path() + ".name", "duplicate method name \"" + ms.name()
+                        + "\" (give each method a distinct name)");
+            }
+            names.add(ms.name());
+            methods.add(ms);
+        }
+        if (methods.isEmpty()) {
+            throw new SpecException("methods", "at least one method is needed");
+        }
+        RecordSpec record = record(s.objOrEmpty("record"));
+        s.done();
+        String canonical = tree.toString();
+        return new Spec(name, description, seed, backend, workers, problem, start, Collections.unmodifiableList(methods),
+                record, sha256(canonical), canonical);
+    }
+
+    private static SpecNode fail(String key) {
+        throw new SpecException(key, "missing (every spec needs a problem)");
+    }
+
+    private static void merge(ObjectNode base, ObjectNode over, String path) {
+        Iterator<Map.Entry<String, JsonNode>> it = over.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode cur = base.get(e.getKey());
+            if (cur != null && cur.isObject() && e.getValue().isObject()) {
+                merge((ObjectNode) cur, (ObjectNode) e.getValue(), path + "." + e.getKey());
+            } else {
+                base.set(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private static ProblemSpec problem(SpecNode p) {
+        String kind = p.str("kind", null, PROBLEMS.toArray(new String[0]));
+        DataSpec data = null;
+        int[] widths = null;
+        boolean[] bias = null;
+        String activation = null;
+        String loss = null;
+        double l2 = p.number("l2", 0.0, 0.0, 1e6, false);
+        int hidden = 0;
+        switch (kind) {
+            case "mlp": {
+                data = data(p.obj("data") == null ? missing(p, "data") : p.obj("data"));
+                widths = p.ints("widths", null, 1, 1 << 20);
+                if (widths.length < 2) {
+                    throw new SpecException(p.at("widths"), "need at least an input and an output width");
+                }
+                bias = biases(p, widths.length - 1);
+                activation = p.str("activation", "swish", "identity", "tanh", "sigmoid", "swish", "softplus", "relu");
+                loss = p.str("loss", null, "mse", "cross-entropy");
+                if (loss.equals("cross-entropy") && data.source().equals("gaussian")) {
+                    throw new SpecException(p.at("loss"), "cross-entropy needs labelled data (mnist), not gaussian");
+                }
+                break;
+            }
+            case "deep-linear-autoencoder": {
+                data = data(p.obj("data") == null ? missing(p, "data") : p.obj("data"));
+                hidden = p.integer("hidden", 4, 1, 1 << 16);
+                break;
+            }
+            case "sine-regression": {
+                data = data(p.objOrEmpty("data"));
+                widths = p.ints("widths", new int[] {1, 10, 10, 1}, 1, 1 << 20);
+                bias = biases(p, widths.length - 1);
+                activation = p.str("activation", "tanh", "identity", "tanh", "sigmoid", "swish", "softplus", "relu");
+                loss = "mse";
+                break;
+            }
+            default:
+                break;
+        }
+        p.done();
+        return new ProblemSpec(kind, data, widths, bias, activation, loss, l2, hidden);
+    }
+
+    private static SpecNode missing(SpecNode p, String key) {
+        throw new SpecException(p.at(key), "missing");
+    }
+
+    private static boolean[] biases(SpecNode p, int layers) {
+        if (!p.has("bias")) {
+            boolean[] b = new boolean[layers];
+            java.util.Arrays.fill(b, true);
+            return b;
+        }
+        try {
+            boolean all = p.bool("bias", true);
+            boolean[] b = new boolean[layers];
+            java.util.Arrays.fill(b, all);
+            return b;
+        } catch (SpecException e) {
+            int[] flags = p.ints("bias", null, 0, 1);
+            if (flags.length != layers) {
+                throw new SpecException(p.at("bias"), flags.length + " flags for " + layers + " layers");
+            }
+            boolean[] b = new boolean[layers];
+            for (int i = 0; i < layers; i++) {
+                b[i] = flags[i] == 1;
+            }
+            return b;
+        }
+    }
+
+    private static DataSpec data(SpecNode d) {
+        String source = d.str("source", "sine", "gaussian", "mnist", "sine");
+        int n;
+        int features = 0;
+        String dir = null;
+        String split = "train";
+        int[] classes = null;
+        int crop = 0;
+        int resize = 0;
+        boolean zscore = false;
+        int pca = 0;
+        boolean shuffle = false;
+        boolean center = false;
+        long seed = d.integer("seed", 0L, 0L, Long.MAX_VALUE);
+        switch (source) {
+            case "gaussian":
+                n = d.integer("n", 10000, 2, Integer.MAX_VALUE);
+                features = d.integer("features", 16, 1, 1 << 16);
+                break;
+            case "mnist":
+                n = d.integer("n", 0, 0, 70000);
+                dir = d.has("dir") ? d.str("dir", null) : null;
+                split = d.str("split", "train", "train", "test");
+                classes = d.has("classes") ? d.ints("classes", null, 0, 9) : null;
+                crop = d.integer("crop", 0, 0, 28);
+                resize = d.integer("resize", 0, 0, 28);
+                zscore = d.bool("zscore", false);
+                center = d.bool("center", false);
+                pca = d.integer("pca", 0, 0, 784);
+                shuffle = d.bool("shuffle_labels", false);
+                if (resize > 0 && (crop == 0 ? 28 : crop) % resize != 0) {
+                    throw new SpecException(d.at("resize"), "must divide the " + (crop == 0 ? 28 : crop)
+                            + "-pixel side (block averaging)");
+                }
+                break;
+            default:
+                n = d.integer("n", 100, 2, Integer.MAX_VALUE);
+                break;
+        }
+        d.done();
+        return new DataSpec(source, n, features, seed, dir, split, classes, crop, resize, zscore, pca, shuffle, center);
+    }
+
+    private static StartSpec start(SpecNode s, ProblemSpec problem) {
+        boolean analytic = problem.kind().equals("quartic");
+        String kind = s.str("kind", analytic ? "uniform" : "optimizer", "optimizer", "uniform", "init");
+        String optimizer = "gd";
+        double lr = 0.1;
+        double momentum = 0.0;
+        int steps = 0;
+        int trajectories = 1;
+        String select = "loss";
+        double noiseVar = 0;
+        double noiseFrac = 0;
+        double[][] box = null;
+        double initScale = 1.0;
+        switch (kind) {
+            case "optimizer":
+                optimizer = s.str("optimizer", "gd", "gd", "momentum");
+                lr = s.number("lr", 0.1, 0.0, 1e6, true);
+                momentum = s.number("momentum", optimizer.equals("momentum") ? 0.9 : 0.0, 0.0, 1.0, false);
+                steps = s.integer("steps", 1000, 1, 10_000_000);
+                trajectories = s.integer("trajectories", 1, 1, 100_000);
+                select = s.str("select", "loss", "loss", "iteration");
+                initScale = s.number("init_scale", 1.0, 0.0, 1e6, false);
+                break;
+            case "uniform": {
+                double[] lo = s.numbers("low", null);
+                double[] hi = s.numbers("high", null);
+                if (lo.length != hi.length) {
+                    throw new SpecException(s.at("high"), "low and high must have the same length");
+                }
+                for (int i = 0; i < lo.length; i++) {
+                    if (!(lo[i] < hi[i])) {
+                        throw new SpecException(s.at("high") + "[" + i + "]", "must exceed low[" + i + "] = " + lo[i]);
+                    }
+                }
+                box = new double[][] {lo, hi};
+                break;
+            }
+            default:
+                initScale = s.number("init_scale", 1.0, 0.0, 1e6, false);
+                break;
+        }
+        noiseVar = s.number("noise_variance", 0.0, 0.0, 1e6, false);
+        noiseFrac = s.number("noise_fraction", noiseVar > 0 ? 0.5 : 0.0, 0.0, 1.0, false);
+        s.done();
+        return new StartSpec(kind, optimizer, lr, momentum, steps, trajectories, select, noiseVar, noiseFrac, box,
+                initScale);
+    }
+
+    private static MethodSpec method(SpecNode m, ProblemSpec problem) {
+        String kind = m.str("kind", null, METHODS.toArray(new String[0]));
+        String name = m.str("name", kind);
+        int runs = m.integer("runs", (Integer) null, 1, 10_000_000);
+        int iterations = m.integer("iterations", (Integer) null, 1, 100_000_000);
+        Map<String, Object> p = new LinkedHashMap<>();
+        boolean linear = problem.kind().equals("deep-linear-autoencoder") || problem.kind().equals("quartic");
+        switch (kind) {
+            case "newton-mr":
+                p.put("rtol", m.number("rtol", linear ? 1e-10 : 5e-4, 0.0, 1.0, true));
+                p.put("maxit", (double) m.integer("maxit", 0, 0, Integer.MAX_VALUE));
+                p.put("maxxnorm", m.number("maxxnorm", 1e4, 0.0, 1e300, true));
+                p.put("acondlim", m.number("acondlim", 1e7, 1.0, 1e300, false));
+                p.put("trancond", m.number("trancond", 1e4, 1.0, 1e300, false));
+                p.put("alpha", m.number("alpha", 0.1, 0.0, 1.0, true));
+                p.put("beta", m.number("beta", 0.5, 0.0, 1.0, true));
+                p.put("rho", m.number("rho", 0.1, 0.0, 1.0, true));
+                p.put("rho_prime", m.number("rho_prime", 0.5, 0.0, 1.0, true));
+                p.put("gnorm_floor", m.number("gnorm_floor", 1e-30, 0.0, 1.0, false));
+                p.put("hessian", m.str("hessian", "auto", "auto", "dense", "matrix-free"));
+                break;
+            case "damped-newton":
+                p.put("gammas", m.numbers("gammas", new double[] {0, 1e-4, 1e-3, 1e-2, 1e-1, 1}));
+                p.put("rtol", m.number("rtol", linear ? 1e-10 : 5e-4, 0.0, 1.0, true));
+                p.put("maxit", (double) m.integer("maxit", 0, 0, Integer.MAX_VALUE));
+                p.put("hessian", m.str("hessian", "auto", "auto", "dense", "matrix-free"));
+                break;
+            case "gnm":
+                p.put("line_search", m.str("line_search", "armijo", "armijo", "wolfe"));
+                p.put("alpha", m.number("alpha", 1.0, 0.0, 1e6, true));
+                p.put("beta", m.number("beta", 0.5, 0.0, 1.0, true));
+                p.put("rho", m.number("rho", 1e-4, 0.0, 1.0, true));
+                break;
+            case "levenberg-marquardt":
+                p.put("epsilon", m.number("epsilon", 1e-3, 0.0, 1e12, true));
+                p.put("factor", m.number("factor", 10.0, 1.0, 1e6, true));
+                break;
+            case "bfgs":
+            case "lbfgs":
+                if (kind.equals("lbfgs")) {
+                    p.put("memory", (double) m.integer("memory", 10, 1, 10_000));
+                }
+                p.put("gtol", m.number("gtol", 1e-12, 0.0, 1.0, false));
+                break;
+            default:
+                p.put("lr", m.number("lr", 0.1, 0.0, 1e6, true));
+                p.put("momentum", m.number("momentum", kind.equals("momentum") ? 0.9 : 0.0, 0.0, 1.0, false));
+                break;
+        }
+        m.done();
+        return new MethodSpec(name, kind, runs, iterations, Collections.unmodifiableMap(p));
+    }
+
+    private static RecordSpec record(SpecNode r) {
+        RecordSpec rs = new RecordSpec(r.bool("traces", true), r.bool("spectrum", true), r.bool("theta", false),
+                r.integer("spectrum_max_n", 4000, 0, 1 << 20));
+        r.done();
+        return rs;
+    }
+
+    static String sha256(String s) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Total number of runs over all methods. */
+    public int totalRuns() {
+        int t = 0;
+        for (MethodSpec m : methods) {
+            t += m.runs();
+        }
+        return t;
+    }
+}
