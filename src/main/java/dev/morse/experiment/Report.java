@@ -1,0 +1,401 @@
+package dev.morse.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Rebuilds {@code summary.md} and the plots of a results directory from its
+ * {@code runs.jsonl}, traces and (for the deep linear autoencoder) {@code analytic.csv}.
+ * Everything here is derived; {@code morse report DIR} reruns it.
+ */
+public final class Report {
+    /** r thresholds counted per method (thesis §3.5). */
+    static final double[] R_LEVELS = {0.5, 0.9, 0.99};
+    static final Color CRITICAL = new Color(0x1b9e77);
+    static final Color FLAT = new Color(0xd95f02);
+    static final Color OTHER = new Color(0x7570b3);
+    static final Color FAILED = new Color(0x999999);
+
+    private Report() {
+    }
+
+    /** Per-method statistics over its records. */
+    public record MethodStats(String method, int runs, int critical, int flat, int other, int failed,
+                              double seconds, int[] maxRAbove, int analyticMatches, boolean analytic) {
+        public double fraction(int k) {
+            return runs == 0 ? Double.NaN : (double) k / runs;
+        }
+
+        /** Standard error of a fraction p over n runs: √(p(1−p)/n). */
+        public double stderr(int k) {
+            double p = fraction(k);
+            return Math.sqrt(p * (1 - p) / runs);
+        }
+
+        public double secondsPerSuccess() {
+            return critical == 0 ? Double.POSITIVE_INFINITY : seconds / critical;
+        }
+    }
+
+    public static List<MethodStats> stats(List<ObjectNode> runs) {
+        Map<String, List<ObjectNode>> by = new LinkedHashMap<>();
+        for (ObjectNode r : runs) {
+            by.computeIfAbsent(r.path("method").asText(), k -> new ArrayList<>()).add(r);
+        }
+        List<MethodStats> out = new ArrayList<>();
+        for (Map.Entry<String, List<ObjectNode>> e : by.entrySet()) {
+            int crit = 0;
+            int flat = 0;
+            int other = 0;
+            int failed = 0;
+            int matches = 0;
+            boolean analytic = false;
+            double secs = 0;
+            int[] above = new int[R_LEVELS.length];
+            for (ObjectNode r : e.getValue()) {
+                switch (r.path("status").asText()) {
+                    case "critical": crit++; break;
+                    case "gradient-flat": flat++; break;
+                    case "failed": failed++; break;
+                    default: other++; break;
+                }
+                secs += r.path("seconds").asDouble(0);
+                double maxR = r.path("max_r").asDouble(Double.NaN);
+                for (int i = 0; i < R_LEVELS.length; i++) {
+                    if (maxR >= R_LEVELS[i]) {
+                        above[i]++;
+                    }
+                }
+                if (r.has("analytic_match")) {
+                    analytic = true;
+                    if (r.path("status").asText().equals("critical") && r.path("analytic_match").asBoolean()) {
+                        matches++;
+                    }
+                }
+            }
+            out.add(new MethodStats(e.getKey(), e.getValue().size(), crit, flat, other, failed, secs, above, matches,
+                    analytic));
+        }
+        return out;
+    }
+
+    private static String pct(MethodStats s, int k) {
+        return String.format(Locale.ROOT, "%.0f%% ± %.0f", 100 * s.fraction(k), 100 * s.stderr(k));
+    }
+
+    static String duration(double s) {
+        if (!Double.isFinite(s)) {
+            return "–";
+        }
+        if (s < 1) {
+            return String.format(Locale.ROOT, "%.0f ms", 1e3 * s);
+        }
+        if (s < 120) {
+            return String.format(Locale.ROOT, "%.1f s", s);
+        }
+        return String.format(Locale.ROOT, "%.1f min", s / 60);
+    }
+
+    /** The summary table in the papers' shape. */
+    public static String summary(String title, String specInfo, List<ObjectNode> runs) {
+        List<MethodStats> stats = stats(runs);
+        StringBuilder sb = new StringBuilder("# ").append(title).append("\n\n").append(specInfo).append("\n\n");
+        sb.append("| method | runs | critical (‖g‖² < 1e-10) | gradient-flat | other | failed | time per success |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        for (MethodStats s : stats) {
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %d | %s |%n", s.method(), s.runs(),
+                    pct(s, s.critical()), pct(s, s.flat()), pct(s, s.other()), s.failed(),
+                    duration(s.secondsPerSuccess())));
+        }
+        sb.append("\nFractions are of all runs, ± one standard error √(p(1−p)/n). Time per success is the total "
+                + "wall time of the method's runs divided by the number ending critical.\n\n");
+        sb.append("| method | max r ≥ 0.5 | max r ≥ 0.9 | max r ≥ 0.99 |");
+        boolean analytic = stats.stream().anyMatch(MethodStats::analytic);
+        sb.append(analytic ? " successes on an analytic (loss, index) |\n|---|---:|---:|---:|---:|\n"
+                : "\n|---|---:|---:|---:|\n");
+        for (MethodStats s : stats) {
+            sb.append("| ").append(s.method());
+            for (int i = 0; i < R_LEVELS.length; i++) {
+                sb.append(" | ").append(s.maxRAbove()[i]).append('/').append(s.runs());
+            }
+            if (analytic) {
+                sb.append(" | ").append(s.analyticMatches()).append('/').append(s.critical());
+            }
+            sb.append(" |\n");
+        }
+        sb.append("\nr = ‖Hp + g‖ / (‖H‖_F‖p‖ + ‖g‖) for the Newton direction p (thesis Eq 3.36); a point is "
+                + "gradient-flat when r > 0.9 and r_H < 5e-4 at the last iterate.\n");
+        return sb.toString();
+    }
+
+    /** A run's trace columns, read from its CSV. */
+    record Trace(double[] gradNormSq, double[] r, double[] x, double[] y) {
+    }
+
+    static Trace readTrace(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        String[] head = lines.get(0).split(",");
+        int gi = Arrays.asList(head).indexOf("grad_norm_sq");
+        int ri = Arrays.asList(head).indexOf("r");
+        int xi = Arrays.asList(head).indexOf("theta0");
+        int yi = Arrays.asList(head).indexOf("theta1");
+        int m = lines.size() - 1;
+        double[] g = new double[m];
+        double[] r = new double[m];
+        double[] x = xi < 0 ? null : new double[m];
+        double[] y = yi < 0 ? null : new double[m];
+        for (int i = 0; i < m; i++) {
+            String[] f = lines.get(i + 1).split(",");
+            g[i] = Double.parseDouble(f[gi]);
+            r[i] = ri < 0 ? Double.NaN : Double.parseDouble(f[ri]);
+            if (x != null) {
+                x[i] = Double.parseDouble(f[xi]);
+                y[i] = Double.parseDouble(f[yi]);
+            }
+        }
+        return new Trace(g, r, x, y);
+    }
+
+    static Color color(String status) {
+        switch (status) {
+            case "critical": return CRITICAL;
+            case "gradient-flat": return FLAT;
+            case "failed": return FAILED;
+            default: return OTHER;
+        }
+    }
+
+    private static XYChart chart(String title, String x, String y) {
+        XYChart c = new XYChartBuilder().width(900).height(600).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        c.getStyler().setLegendVisible(false);
+        c.getStyler().setChartBackgroundColor(Color.WHITE);
+        c.getStyler().setPlotBackgroundColor(Color.WHITE);
+        return c;
+    }
+
+    /** Rebuilds summary.md and every plot of a results directory. */
+    public static void rebuild(Path dir) throws IOException {
+        Path runsFile = dir.resolve("runs.jsonl");
+        if (!Files.exists(runsFile)) {
+            throw new SpecException("", dir + " is not a results directory (no runs.jsonl)");
+        }
+        List<ObjectNode> runs = RunsFile.read(runsFile);
+        String title = "results";
+        String info = "";
+        Path specFile = dir.resolve("spec.json");
+        JsonNode spec = null;
+        if (Files.exists(specFile)) {
+            spec = RunsFile.JSON.readTree(Files.readString(specFile));
+            title = spec.path("name").asText("results");
+            info = "- spec: " + spec.path("name").asText() + " (hash " + runs.stream().findFirst()
+                    .map(r -> r.path("spec_hash").asText()).orElse("?") + ")\n- problem: "
+                    + runs.stream().findFirst().map(r -> r.path("problem").asText()).orElse("?")
+                    + "\n- runs recorded: " + runs.size();
+        }
+        RunsFile.writeAtomically(dir.resolve("summary.md"), summary(title, info, runs));
+        Path plots = dir.resolve("plots");
+        Files.createDirectories(plots);
+        traces(dir, runs, plots);
+        lossIndex(dir, runs, plots);
+        rCdfs(runs, plots);
+        if (spec != null && spec.path("problem").path("kind").asText().equals("quartic")) {
+            quartic(dir, runs, plots);
+        }
+    }
+
+    private static void save(XYChart c, Path file) throws IOException {
+        Path tmp = file.resolveSibling("tmp-" + file.getFileName());
+        BitmapEncoder.saveBitmap(c, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void traces(Path dir, List<ObjectNode> runs, Path plots) throws IOException {
+        Map<String, XYChart> g = new LinkedHashMap<>();
+        Map<String, XYChart> r = new LinkedHashMap<>();
+        Map<String, Integer> rCount = new LinkedHashMap<>();
+        for (ObjectNode run : runs) {
+            String tf = run.path("trace").asText("");
+            if (tf.isEmpty() || !Files.exists(dir.resolve(tf))) {
+                continue;
+            }
+            String m = run.path("method").asText();
+            Trace t = readTrace(dir.resolve(tf));
+            if (t.gradNormSq().length == 0) {
+                continue;
+            }
+            double[] it = new double[t.gradNormSq().length];
+            for (int i = 0; i < it.length; i++) {
+                it[i] = i;
+            }
+            double[] gs = t.gradNormSq().clone();
+            for (int i = 0; i < gs.length; i++) {
+                gs[i] = Math.max(gs[i], 1e-40); // log axis: exact zeros drawn at the floor
+            }
+            XYChart c = g.computeIfAbsent(m, k -> {
+                XYChart ch = chart(k + ": squared gradient norm (green critical, orange gradient-flat, purple other)",
+                        "iteration", "‖g‖²");
+                ch.getStyler().setYAxisLogarithmic(true);
+                return ch;
+            });
+            XYSeries s = c.addSeries(m + "-" + run.path("run").asInt(), it, gs);
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineColor(color(run.path("status").asText()));
+            s.setLineStyle(new BasicStroke(1f));
+            int n = rCount.merge(m, 1, Integer::sum);
+            if (n <= 8 && !Double.isNaN(t.r()[0])) {
+                XYChart rc = r.computeIfAbsent(m, k -> chart(k + ": r along representative runs", "iteration", "r"));
+                XYSeries rs = rc.addSeries(m + "-" + run.path("run").asInt(), it, t.r());
+                rs.setMarker(SeriesMarkers.NONE);
+                rs.setLineColor(color(run.path("status").asText()));
+            }
+        }
+        for (Map.Entry<String, XYChart> e : g.entrySet()) {
+            save(e.getValue(), plots.resolve("grad-norm-" + e.getKey() + ".png"));
+        }
+        for (Map.Entry<String, XYChart> e : r.entrySet()) {
+            save(e.getValue(), plots.resolve("r-" + e.getKey() + ".png"));
+        }
+    }
+
+    private static void lossIndex(Path dir, List<ObjectNode> runs, Path plots) throws IOException {
+        XYChart c = chart("loss and Morse index of end points (grey: analytic critical points)", "Morse index", "loss");
+        c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        c.getStyler().setMarkerSize(7);
+        Path analytic = dir.resolve("analytic.csv");
+        if (Files.exists(analytic)) {
+            List<String> lines = Files.readAllLines(analytic);
+            List<String> head = Arrays.asList(lines.get(0).split(","));
+            int li = head.indexOf("loss");
+            int ii = head.indexOf("index");
+            double[] x = new double[lines.size() - 1];
+            double[] y = new double[lines.size() - 1];
+            for (int i = 1; i < lines.size(); i++) {
+                String[] f = lines.get(i).split(",");
+                x[i - 1] = Double.parseDouble(f[ii]);
+                y[i - 1] = Double.parseDouble(f[li]);
+            }
+            XYSeries s = c.addSeries("analytic", x, y);
+            s.setMarkerColor(new Color(0xbbbbbb));
+            s.setMarker(SeriesMarkers.CIRCLE);
+        }
+        for (String status : new String[] {"other", "gradient-flat", "critical"}) {
+            List<double[]> pts = new ArrayList<>();
+            for (ObjectNode r : runs) {
+                if (r.path("status").asText().equals(status) && r.path("index").isNumber()
+                        && r.path("loss").isNumber()) {
+                    pts.add(new double[] {r.path("index").asDouble(), r.path("loss").asDouble()});
+                }
+            }
+            if (pts.isEmpty()) {
+                continue;
+            }
+            double[] x = pts.stream().mapToDouble(p -> p[0]).toArray();
+            double[] y = pts.stream().mapToDouble(p -> p[1]).toArray();
+            XYSeries s = c.addSeries(status, x, y);
+            s.setMarkerColor(color(status));
+            s.setMarker(SeriesMarkers.DIAMOND);
+        }
+        c.getStyler().setLegendVisible(true);
+        if (!c.getSeriesMap().isEmpty()) {
+            save(c, plots.resolve("loss-index.png"));
+        }
+    }
+
+    private static void rCdfs(List<ObjectNode> runs, Path plots) throws IOException {
+        XYChart c = chart("CDF of final r (solid) and maximal r (dashed) over runs", "r", "fraction of runs");
+        c.getStyler().setLegendVisible(true);
+        for (MethodStats s : stats(runs)) {
+            for (String key : new String[] {"final_r", "max_r"}) {
+                double[] v = runs.stream().filter(r -> r.path("method").asText().equals(s.method()))
+                        .mapToDouble(r -> r.path(key).asDouble(Double.NaN)).filter(Double::isFinite).sorted().toArray();
+                if (v.length == 0) {
+                    continue;
+                }
+                double[] y = new double[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    y[i] = (i + 1.0) / v.length;
+                }
+                XYSeries ser = c.addSeries(s.method() + " " + key, v, y);
+                ser.setMarker(SeriesMarkers.NONE);
+                if (key.equals("max_r")) {
+                    ser.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                            new float[] {6f, 4f}, 0f));
+                }
+            }
+        }
+        if (!c.getSeriesMap().isEmpty()) {
+            save(c, plots.resolve("r-cdf.png"));
+        }
+    }
+
+    private static void quartic(Path dir, List<ObjectNode> runs, Path plots) throws IOException {
+        XYChart c = chart("Newton trajectories on the quartic (contours of f; dots: end points)", "x", "y");
+        c.getStyler().setXAxisMin(-4.0).setXAxisMax(4.0).setYAxisMin(-3.0).setYAxisMax(3.0);
+        // contour lines of f by marching along a grid: draw level sets as point clouds of |f − c| small
+        double[] levels = {20, 30, 40, 50, 60, 80, 100, 130};
+        for (double lv : levels) {
+            List<double[]> pts = new ArrayList<>();
+            int gn = 400;
+            for (int i = 0; i <= gn; i++) {
+                double x = -4 + 8.0 * i / gn;
+                // solve 0.9y⁴ + 5y² + (g(x) − lv) = 0 for y ≥ 0 in closed form
+                double gx = x * x * x * x / 4 - 3 * x * x + 9 * x + 40 - lv;
+                double disc = 25 - 3.6 * gx;
+                if (disc < 0) {
+                    continue;
+                }
+                double u = (-5 + Math.sqrt(disc)) / 1.8;
+                if (u < 0) {
+                    continue;
+                }
+                double y = Math.sqrt(u);
+                pts.add(new double[] {x, y});
+                pts.add(new double[] {x, -y});
+            }
+            if (!pts.isEmpty()) {
+                XYSeries s = c.addSeries("f=" + lv, pts.stream().mapToDouble(p -> p[0]).toArray(),
+                        pts.stream().mapToDouble(p -> p[1]).toArray());
+                s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                s.setMarker(SeriesMarkers.CIRCLE);
+                s.setMarkerColor(new Color(0xdddddd));
+            }
+        }
+        for (ObjectNode run : runs) {
+            String tf = run.path("trace").asText("");
+            if (tf.isEmpty() || !Files.exists(dir.resolve(tf))) {
+                continue;
+            }
+            Trace t = readTrace(dir.resolve(tf));
+            if (t.x() == null) {
+                continue;
+            }
+            XYSeries s = c.addSeries("run-" + run.path("method").asText() + "-" + run.path("run").asInt(), t.x(), t.y());
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineColor(color(run.path("status").asText()));
+            XYSeries end = c.addSeries("end-" + run.path("method").asText() + "-" + run.path("run").asInt(),
+                    new double[] {t.x()[t.x().length - 1]}, new double[] {t.y()[t.y().length - 1]});
+            end.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            end.setMarker(SeriesMarkers.CIRCLE);
+            end.setMarkerColor(color(run.path("status").asText()));
+        }
+        save(c, plots.resolve("quartic-trajectories.png"));
+    }
+}
