@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "morse", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Find and classify critical points of neural-network losses.",
-        subcommands = {InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, BenchCommand.class, ReportCommand.class, MergeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -20,12 +21,18 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** Expected failures caused by the user's input: a one-line message and exit code 2. */
+    static boolean isUserError(Throwable t) {
+        return t instanceof UserException || t instanceof dev.morse.experiment.SpecException
+                || t instanceof dev.morse.data.DataException;
+    }
+
     /** Builds the command line with morse's error handling (used by main and by tests). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             Throwable t = ex;
-            while (t != null && !(t instanceof UserException)) {
+            while (t != null && !isUserError(t)) {
                 t = t.getCause();
             }
             if (t != null) {
