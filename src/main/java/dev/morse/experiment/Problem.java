@@ -84,6 +84,22 @@ public final class Problem {
         return th;
     }
 
+    /** Adds {@code shift} to every hidden-layer bias of θ (E9: pushes pre-activations far negative). */
+    public void shiftHiddenBiases(double[] theta, double shift) {
+        if (mlp == null) {
+            throw new SpecException("start.bias_shift", "applies to networks only, not to " + kind);
+        }
+        for (int l = 0; l + 1 < mlp.layers().size(); l++) {
+            Mlp.Layer ly = mlp.layers().get(l);
+            if (!ly.hasBias()) {
+                throw new SpecException("start.bias_shift", "hidden layer " + (l + 1) + " has no bias to shift");
+            }
+            for (int j = 0; j < ly.fanOut(); j++) {
+                theta[(int) ly.biasOffset() + j] += shift;
+            }
+        }
+    }
+
     /** Builds the problem; {@code dataDir} (may be null) overrides the spec's MNIST directory. */
     public static Problem build(Spec.ProblemSpec p, Path dataDir) {
         switch (p.kind()) {

@@ -40,7 +40,7 @@ public record Spec(String name, String description, long seed, String backend, i
     /** How start points are made. */
     public record StartSpec(String kind, String optimizer, double lr, double momentum, int steps, int trajectories,
                             String select, double noiseVariance, double noiseFraction, double[][] box,
-                            double initScale) {
+                            double initScale, double biasShift) {
     }
 
     /** One critical-point method (or optimizer) with its hyperparameters. */
@@ -109,7 +109,7 @@ public record Spec(String name, String description, long seed, String backend, i
         StartSpec start = start(s.objOrEmpty("start"), problem);
         List<MethodSpec> methods = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        for (SpecNode m : s.objects("methods")) {
+        for (SpecNode m : s.has("methods") ? s.objects("methods") : List.<SpecNode>of()) {
             MethodSpec ms = method(m, problem);
             if (names.contains(ms.name())) {
                 throw new SpecException(m.path() + ".name", "duplicate method name \"" + ms.name()
@@ -118,8 +118,9 @@ public record Spec(String name, String description, long seed, String backend, i
             names.add(ms.name());
             methods.add(ms);
         }
-        if (methods.isEmpty()) {
-            throw new SpecException("methods", "at least one method is needed");
+        if (methods.isEmpty() && !problem.kind().equals("deep-linear-autoencoder")) {
+            throw new SpecException("methods", "at least one method is needed (only a deep linear autoencoder spec may "
+                    + "have none: it then tabulates the analytic critical points)");
         }
         RecordSpec record = record(s.objOrEmpty("record"));
         s.done();
@@ -301,11 +302,15 @@ public record Spec(String name, String description, long seed, String backend, i
                 initScale = s.number("init_scale", 1.0, 0.0, 1e6, false);
                 break;
         }
+        double biasShift = s.number("bias_shift", 0.0, -1e6, 1e6, false);
+        if (biasShift != 0 && !kind.equals("init")) {
+            throw new SpecException(s.at("bias_shift"), "applies to start kind init only");
+        }
         noiseVar = s.number("noise_variance", 0.0, 0.0, 1e6, false);
         noiseFrac = s.number("noise_fraction", noiseVar > 0 ? 0.5 : 0.0, 0.0, 1.0, false);
         s.done();
         return new StartSpec(kind, optimizer, lr, momentum, steps, trajectories, select, noiseVar, noiseFrac, box,
-                initScale);
+                initScale, biasShift);
     }
 
     private static MethodSpec method(SpecNode m, ProblemSpec problem) {
