@@ -6,7 +6,7 @@ package dev.morse.backend.cuda;
  */
 public interface DeviceBuffer {
     /** Number of elements. */
-    long length();
+    long elements();
 
     /** True for int32 elements, false for float64. */
     boolean ints();

@@ -88,9 +88,9 @@ public final class KernelArgs {
                 throw new IllegalArgumentException("kernel pointer " + t.c() + " to a buffer of "
                         + (b.ints() ? "int32" : "float64"));
             }
-            if (off < 0 || off > b.length()) {
+            if (off < 0 || off > b.elements()) {
                 throw new IndexOutOfBoundsException("kernel pointer offset " + off
-                        + " outside a buffer of " + b.length());
+                        + " outside a buffer of " + b.elements());
             }
         }
         int i = slot(t);

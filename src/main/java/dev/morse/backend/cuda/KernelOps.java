@@ -33,9 +33,9 @@ public final class KernelOps {
         if (b == null) {
             throw new NullPointerException(what + " is null");
         }
-        if (off < 0 || len < 0 || off > b.length() - len) {
+        if (off < 0 || len < 0 || off > b.elements() - len) {
             throw new IndexOutOfBoundsException(what + ": elements [" + off + ", " + (off + len)
-                    + ") outside an array of " + b.length());
+                    + ") outside an array of " + b.elements());
         }
     }
 

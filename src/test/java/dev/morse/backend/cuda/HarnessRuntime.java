@@ -30,7 +30,7 @@ final class HarnessRuntime implements KernelRuntime {
         }
 
         @Override
-        public long length() {
+        public long elements() {
             return d != null ? d.length : i.length;
         }
 
@@ -95,7 +95,7 @@ final class HarnessRuntime implements KernelRuntime {
     @Override
     public DeviceBuffer workspace(Workspace slot, long doubles) {
         HostBuffer w = workspaces.get(slot);
-        if (w == null || w.length() < doubles) {
+        if (w == null || w.elements() < doubles) {
             // grown as the CUDA context does; NaN-filled so that an unwritten partial shows
             double[] init = new double[Math.toIntExact(doubles)];
             java.util.Arrays.fill(init, Double.NaN);
@@ -169,7 +169,7 @@ final class HarnessRuntime implements KernelRuntime {
             String[] t = line.trim().split(" ");
             HostBuffer b = buffers.get(Integer.parseInt(t[1]) - 1);
             int len = Integer.parseInt(t[3]);
-            if (len != b.length() || t.length != 4 + len) {
+            if (len != b.elements() || t.length != 4 + len) {
                 throw new AssertionError("harness dump of buffer " + b.id + " has the wrong length");
             }
             for (int k = 0; k < len; k++) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** Argument packing: values in order, type checks against the kernel signature, reuse. */
 class KernelArgsTest {
-    record Buf(long length, boolean ints) implements DeviceBuffer {
+    record Buf(long elements, boolean ints) implements DeviceBuffer {
     }
 
     private final Buf d = new Buf(10, false);
