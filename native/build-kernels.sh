@@ -7,7 +7,8 @@
 #   native/build-kernels.sh [OUTDIR]     default: target/classes/dev/morse/backend/cuda/kernels
 #
 # Without nvcc it prints why and exits 0 (the CUDA backend then compiles the kernels at run
-# time with NVRTC), unless MORSE_REQUIRE_NVCC=1, which CI sets: then a missing nvcc fails.
+# time with NVRTC), unless MORSE_REQUIRE_NVCC=1, or CI=true (CI machines have nvcc) and
+# MORSE_REQUIRE_NVCC is not 0: then a missing nvcc fails.
 # A kernel that does not compile (or warns) always fails the build. Up-to-date outputs
 # (same source hash, same nvcc) are kept.
 set -euo pipefail
@@ -18,20 +19,30 @@ nvcc=${NVCC:-nvcc}
 archs="sm_80 sm_90"
 ptx_arch=compute_80
 
+# Same hash as dev.morse.backend.cuda.KernelSources.sha256(): the sources' bytes
+# concatenated in byte order of their file names.
+hash=$(cd "$root/kernels" && ls -1 -- *.cu *.cuh | LC_ALL=C sort | xargs cat | sha256sum | cut -d' ' -f1)
+manifest="$out/kernels.properties"
+
 if ! command -v "$nvcc" >/dev/null 2>&1; then
-    if [ "${MORSE_REQUIRE_NVCC:-0}" = 1 ]; then
-        echo "[morse] error: nvcc not found on PATH and MORSE_REQUIRE_NVCC=1" >&2
+    if [ -f "$manifest" ] && ! grep -qxF "sources.sha256=$hash" "$manifest"; then
+        # fatbins of older sources must not survive a build that cannot replace them
+        rm -f "$out"/*.fatbin "$manifest"
+        echo "[morse] removed stale prebuilt kernels from $out" >&2
+    fi
+    require=${MORSE_REQUIRE_NVCC:-}
+    if [ -z "$require" ] && [ "${CI:-}" = true ]; then
+        require=1
+    fi
+    if [ "$require" = 1 ]; then
+        echo "[morse] error: nvcc not found on PATH, and it is required here (MORSE_REQUIRE_NVCC=1 or CI=true)" >&2
         exit 1
     fi
     echo "[morse] nvcc not found on PATH: CUDA kernels not prebuilt; the CUDA backend will compile them at run time with NVRTC" >&2
     exit 0
 fi
 
-# Same hash as dev.morse.backend.cuda.KernelSources.sha256(): the sources' bytes
-# concatenated in byte order of their file names.
-hash=$(cd "$root/kernels" && ls -1 -- *.cu *.cuh | LC_ALL=C sort | xargs cat | sha256sum | cut -d' ' -f1)
 nvcc_version=$("$nvcc" --version | grep -E '^Cuda compilation tools' | sed 's/^Cuda compilation tools, //')
-manifest="$out/kernels.properties"
 if [ -f "$manifest" ] && grep -qxF "sources.sha256=$hash" "$manifest" \
         && grep -qxF "nvcc=$nvcc_version" "$manifest"; then
     echo "[morse] CUDA kernels up to date ($out)"
