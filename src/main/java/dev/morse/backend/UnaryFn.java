@@ -47,12 +47,20 @@ public enum UnaryFn {
 
     /** x^p for integer p by repeated squaring (exact sign handling, no pow()). */
     public static double powi(double x, int p) {
+        return powl(x, p);
+    }
+
+    /**
+     * x^p, 64-bit exponent: negating p = Integer.MIN_VALUE and forming p - 1, p - 2 must not
+     * overflow (the kernels, morse_powi, use the same widening).
+     */
+    private static double powl(double x, long p) {
         if (p < 0) {
-            return 1.0 / powi(x, -p);
+            return 1.0 / powl(x, -p);
         }
         double r = 1.0;
         double b = x;
-        int e = p;
+        long e = p;
         while (e != 0) {
             if ((e & 1) != 0) {
                 r *= b;
@@ -101,7 +109,7 @@ public enum UnaryFn {
             case SOFTPLUS: return sigmoid(x);
             case RELU: return x > 0 ? 1.0 : 0.0;
             case SQUARE: return 2.0 * x;
-            case POWI: return p == 0 ? 0.0 : p * powi(x, p - 1);
+            case POWI: return p == 0 ? 0.0 : p * powl(x, (long) p - 1);
             default: throw new AssertionError(this);
         }
     }
@@ -130,7 +138,7 @@ public enum UnaryFn {
             }
             case RELU: return 0.0;
             case SQUARE: return 2.0;
-            case POWI: return (p == 0 || p == 1) ? 0.0 : (double) p * (p - 1) * powi(x, p - 2);
+            case POWI: return (p == 0 || p == 1) ? 0.0 : (double) p * ((double) p - 1.0) * powl(x, (long) p - 2);
             default: throw new AssertionError(this);
         }
     }

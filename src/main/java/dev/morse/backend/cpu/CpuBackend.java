@@ -9,6 +9,7 @@ import dev.morse.backend.Backend;
 import dev.morse.backend.DArray;
 import dev.morse.backend.IArray;
 import dev.morse.backend.Inertia;
+import dev.morse.backend.LdlInertia;
 import dev.morse.backend.LinalgStatus;
 import dev.morse.backend.UnaryFn;
 import java.nio.DoubleBuffer;
@@ -131,8 +132,25 @@ public final class CpuBackend implements Backend {
     @Override
     public IArray allocInt(int n) {
         live();
+        if (n < 0) {
+            throw new IllegalArgumentException("negative array length " + n);
+        }
+        CpuIntArray a = new CpuIntArray(this, n);
         allocations++;
-        return new CpuIntArray(this, n);
+        liveBytes += 4L * n;
+        return a;
+    }
+
+    private static CpuIntArray ci(IArray a) {
+        if (!(a instanceof CpuIntArray)) {
+            throw new IllegalArgumentException("int array of backend "
+                    + (a == null ? "null" : a.backend().name()) + " passed to the cpu backend");
+        }
+        CpuIntArray ca = (CpuIntArray) a;
+        if (ca.closed()) {
+            throw new IllegalStateException("cpu int array used after close");
+        }
+        return ca;
     }
 
     void released(long bytes) {
@@ -164,13 +182,13 @@ public final class CpuBackend implements Backend {
     @Override
     public void uploadInt(int[] src, int srcOff, IArray dst, int dstOff, int n) {
         live();
-        System.arraycopy(src, srcOff, ((CpuIntArray) dst).data, dstOff, n);
+        System.arraycopy(src, srcOff, ci(dst).data, dstOff, n);
     }
 
     @Override
     public void downloadInt(IArray src, int srcOff, int[] dst, int dstOff, int n) {
         live();
-        System.arraycopy(((CpuIntArray) src).data, srcOff, dst, dstOff, n);
+        System.arraycopy(ci(src).data, srcOff, dst, dstOff, n);
     }
 
     @Override
@@ -518,7 +536,7 @@ public final class CpuBackend implements Backend {
         DoubleBuffer zb = b(z);
         DoubleBuffer pb = b(p);
         DoubleBuffer gb = b(g);
-        int[] lab = ((CpuIntArray) labels).data;
+        int[] lab = ci(labels).data;
         if (lab.length < rows) {
             throw new IllegalArgumentException("softmaxCrossEntropy: " + lab.length
                     + " labels for " + rows + " rows");
@@ -646,50 +664,17 @@ public final class CpuBackend implements Backend {
         // inertia is still well defined (that block counts as zero).
         DoubleBuffer ab = b(a);
         int base = i(ao);
-        int neg = 0;
-        int zero = 0;
-        int pos = 0;
-        int k = 0;
-        while (k < n) {
-            if (iwork.get(k) > 0) {
-                double d = ab.get(base + k + k * n);
-                if (d < 0) {
-                    neg++;
-                } else if (d > 0) {
-                    pos++;
-                } else {
-                    zero++;
-                }
-                k += 1;
-            } else {
-                // 2×2 pivot block [[a, b], [b, c]] in the lower triangle (column-major)
-                double da = ab.get(base + k + k * n);
-                double db = ab.get(base + (k + 1) + k * n);
-                double dc = ab.get(base + (k + 1) + (k + 1) * n);
-                double det = da * dc - db * db;
-                if (det < 0) {
-                    neg++;
-                    pos++;
-                } else if (det > 0) {
-                    if (da + dc < 0) {
-                        neg += 2;
-                    } else {
-                        pos += 2;
-                    }
-                } else {
-                    zero++;
-                    if (da + dc < 0) {
-                        neg++;
-                    } else if (da + dc > 0) {
-                        pos++;
-                    } else {
-                        zero++;
-                    }
-                }
-                k += 2;
+        double[] diag = new double[n];
+        double[] sub = new double[Math.max(0, n - 1)];
+        int[] ipiv = new int[n];
+        for (int k = 0; k < n; k++) {
+            diag[k] = ab.get(base + k + k * n);                // D(k,k), column-major
+            if (k + 1 < n) {
+                sub[k] = ab.get(base + (k + 1) + k * n);       // D(k+1,k), lower triangle
             }
+            ipiv[k] = iwork.get(k);
         }
-        return new Inertia(neg, zero, pos, new LinalgStatus("dsytrf", 0));
+        return LdlInertia.count(n, diag, sub, ipiv, new LinalgStatus("dsytrf", 0));
     }
 
     @Override

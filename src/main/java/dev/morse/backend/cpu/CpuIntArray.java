@@ -7,6 +7,7 @@ import dev.morse.backend.IArray;
 final class CpuIntArray implements IArray {
     private final CpuBackend owner;
     final int[] data;
+    private boolean closed;
 
     CpuIntArray(CpuBackend owner, int n) {
         this.owner = owner;
@@ -23,7 +24,15 @@ final class CpuIntArray implements IArray {
         return owner;
     }
 
+    boolean closed() {
+        return closed;
+    }
+
     @Override
     public void close() {
+        if (!closed) {
+            closed = true;
+            owner.released(4L * data.length);
+        }
     }
 }

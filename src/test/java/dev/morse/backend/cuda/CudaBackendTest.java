@@ -1,0 +1,20 @@
+package dev.morse.backend.cuda;
+
+import dev.morse.backend.Backend;
+import dev.morse.backend.BackendConformanceTest;
+import dev.morse.backend.Backends;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The Backend contract on the CUDA backend; skipped, with the reason from
+ * {@link Backends#cudaStatus()}, where CUDA is not usable (no driver, no GPU, no CUDA 11.x
+ * libraries).
+ */
+class CudaBackendTest extends BackendConformanceTest {
+    @Override
+    protected Backend create() {
+        Backends.CudaStatus st = Backends.cudaStatus();
+        Assumptions.assumeTrue(st.usable(), "CUDA not usable: " + st.reason());
+        return new CudaBackend();
+    }
+}
