@@ -53,6 +53,8 @@ public final class Plan implements Objective {
     private final DArray hvbuf;
     private final double[] host1 = new double[1];
     private final Lin lin = new Lin();
+    private final Backend.Replay[] replays;
+    private final boolean[] recordTried;
     private long generation;
     private boolean closed;
 
@@ -104,6 +106,11 @@ public final class Plan implements Objective {
                 : (int) Math.max(1, Math.min(64, opt.blockBudgetBytes() / perK));
         this.kmax = Math.max(1, Math.min(k, n));
 
+        // before allocating: does it fit (a clear error naming the sizes if not)?
+        b.ensureFits(estimateBytes(program, kmax), "a plan for N = " + n + " with " + nodes.length
+                + " nodes and block capacity " + kmax);
+        this.replays = new Backend.Replay[kmax + 1];
+        this.recordTried = new boolean[kmax + 1];
         try {
             theta = own(b.alloc(n));
             grad = own(b.alloc(n));
@@ -303,7 +310,25 @@ public final class Plan implements Objective {
         }
     }
 
+    /**
+     * One HVP pass for k directions. Where the backend can record device work (CUDA graphs),
+     * the pass for each k is run once directly (so workspaces exist), then recorded, and
+     * replayed from then on with a single launch: small networks are launch-bound.
+     */
     private void tangents(int k) {
+        Backend.Replay r = replays[k];
+        if (r != null) {
+            r.launch();
+            return;
+        }
+        tangentPasses(k);
+        if (!recordTried[k]) {
+            recordTried[k] = true;
+            replays[k] = b.record(() -> tangentPasses(k));
+        }
+    }
+
+    private void tangentPasses(int k) {
         tangentForward(k);
         for (int i = 0; i < nodes.length; i++) {
             if (zeroed[i] && active[i]) {
@@ -392,6 +417,13 @@ public final class Plan implements Objective {
     public void close() {
         if (!closed) {
             closed = true;
+            if (replays != null) {
+                for (Backend.Replay r : replays) {
+                    if (r != null) {
+                        r.close();
+                    }
+                }
+            }
             for (AutoCloseable a : owned) {
                 try {
                     a.close();

@@ -165,6 +165,35 @@ public interface Backend extends AutoCloseable {
      */
     Inertia inertia(int n, DArray a, long ao);
 
+    // ---------------------------------------------------------------- planning
+
+    /**
+     * Checks, before a caller allocates {@code bytes} in many arrays, that they fit; throws an
+     * exception whose message names the sizes and suggests the CPU or a smaller batch if not.
+     * The CPU backend accepts any request (the operating system decides).
+     */
+    default void ensureFits(long bytes, String what) {
+    }
+
+    /** A recorded sequence of device work that can be replayed (a CUDA graph). */
+    interface Replay extends AutoCloseable {
+        /** Queues the recorded work again, on the same buffers, with their current contents. */
+        void launch();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Records {@code work} (which must only queue device work: no host transfers, no
+     * allocation) for replay, or returns null where recording is not supported or failed, in
+     * which case nothing was executed and the caller runs {@code work} itself. Recording does
+     * not execute the work: launch the replay to run it.
+     */
+    default Replay record(Runnable work) {
+        return null;
+    }
+
     /** Frees everything this backend owns. Closing twice is harmless. */
     @Override
     void close();

@@ -84,7 +84,8 @@ public final class BenchCommand implements Runnable {
             }
             Files.createDirectories(out);
             List<Row> rows = new ArrayList<>();
-            String cudaWhy = BackendChoice.cudaUnusableReason();
+            dev.morse.backend.Backends.CudaStatus cst = dev.morse.backend.Backends.cudaStatus();
+            String cudaWhy = cst.usable() ? null : cst.reason();
             int threads;
             String blas;
             try (Backend cpu = new CpuBackend()) {
@@ -101,6 +102,15 @@ public final class BenchCommand implements Runnable {
             }
             if (cudaWhy != null) {
                 err.println("bench hvp: morse-cuda skipped (" + cudaWhy + ")");
+            } else {
+                try (Backend gpu = dev.morse.backend.Backends.open(dev.morse.backend.Backends.Choice.CUDA).backend()) {
+                    rows.add(HvpBench.dgemm(gpu, "morse-cuda", 2048, budget));
+                    for (Net net : nets) {
+                        err.println("bench hvp: " + net.name() + " on morse-cuda");
+                        err.flush();
+                        rows.addAll(HvpBench.run(net, gpu, "morse-cuda", block, budget));
+                    }
+                }
             }
             String peerNote;
             if (noPeer) {
@@ -221,38 +231,45 @@ public final class BenchCommand implements Runnable {
             sb.append("- morse-cuda: ").append(cudaWhy == null ? "measured" : "not measured (" + cudaWhy + ")")
                     .append('\n');
             sb.append("- peer: ").append(peerNote).append('\n');
-            Row dg = rows.stream().filter(r -> r.operation().equals("dgemm")).findFirst().orElse(null);
-            double dgemmRate = Double.NaN;
-            if (dg != null) {
-                int nn = Integer.parseInt(dg.network().substring("dgemm-".length()));
-                dgemmRate = 2.0 * nn * nn * nn / dg.t().medianS() / 1e9;
-                sb.append(String.format(Locale.ROOT, "- dgemm %d³: %.1f GFLOP/s (median of %d, spread %.0f%%)%n", nn,
-                        dgemmRate, dg.t().reps(), 100 * dg.t().spread()));
-            }
             sb.append("- times are medians in ms; hvp = linearization + one HVP; marginal = one more HVP at the same θ; "
-                    + "block = hvpBlock per direction; full min/max in hvp.csv\n\n");
-            sb.append("| network | N | gradient | hvp | marginal (spread) | block/dir | libtorch grad | libtorch hvp "
-                    + "| marginal / libtorch hvp | marginal / grad | hvp / grad | marginal GFLOP/s | % of dgemm |\n");
-            sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-            for (Net net : nets) {
-                String k = net.name() + "|morse-cpu|";
-                Row g = by.get(k + "gradient");
-                Row h = by.get(k + "hvp");
-                Row m = by.get(k + "hvp_marginal");
-                Row bl = by.get(k + "hvp_block_per_direction");
-                Row tg = by.get(net.name() + "|libtorch|gradient");
-                Row th = by.get(net.name() + "|libtorch|hvp");
-                if (g == null || h == null || m == null || bl == null) {
+                    + "block = hvpBlock per direction; full min/max in hvp.csv\n");
+            for (String impl : new String[] {"morse-cpu", "morse-cuda"}) {
+                String dgImpl = impl.equals("morse-cpu") ? "openblas" : impl;
+                Row dg = rows.stream().filter(r -> r.operation().equals("dgemm") && r.implementation().equals(dgImpl))
+                        .findFirst().orElse(null);
+                if (nets.stream().noneMatch(net -> by.containsKey(net.name() + "|" + impl + "|gradient"))) {
                     continue;
                 }
-                double rate = net.marginalHvpFlops() / m.t().medianS() / 1e9;
-                sb.append(String.format(Locale.ROOT,
-                        "| %s | %d | %s | %s | %s (%.0f%%) | %s | %s | %s | %s | %.2f | %.2f | %.1f | %.0f%% |%n",
-                        net.name(), net.mlp().nParams(), ms(g), ms(h), ms(m), 100 * m.t().spread(), ms(bl),
-                        tg == null ? "–" : ms(tg), th == null ? "–" : ms(th),
-                        th == null ? "–" : String.format(Locale.ROOT, "%.3f", m.t().medianS() / th.t().medianS()),
-                        m.t().medianS() / g.t().medianS(), h.t().medianS() / g.t().medianS(), rate,
-                        100 * rate / dgemmRate));
+                double dgemmRate = Double.NaN;
+                if (dg != null) {
+                    int nn = Integer.parseInt(dg.network().substring("dgemm-".length()));
+                    dgemmRate = 2.0 * nn * nn * nn / dg.t().medianS() / 1e9;
+                    sb.append(String.format(Locale.ROOT, "%n%s: dgemm %d³ at %.1f GFLOP/s (%s, median of %d, spread %.0f%%)%n",
+                            impl, nn, dgemmRate, dgImpl, dg.t().reps(), 100 * dg.t().spread()));
+                }
+                sb.append("\n| network | N | gradient | hvp | marginal (spread) | block/dir | libtorch grad | libtorch hvp "
+                        + "| marginal / libtorch hvp | marginal / grad | hvp / grad | marginal GFLOP/s | % of dgemm |\n");
+                sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                for (Net net : nets) {
+                    String k = net.name() + "|" + impl + "|";
+                    Row g = by.get(k + "gradient");
+                    Row h = by.get(k + "hvp");
+                    Row m = by.get(k + "hvp_marginal");
+                    Row bl = by.get(k + "hvp_block_per_direction");
+                    Row tg = by.get(net.name() + "|libtorch|gradient");
+                    Row th = by.get(net.name() + "|libtorch|hvp");
+                    if (g == null || h == null || m == null || bl == null) {
+                        continue;
+                    }
+                    double rate = net.marginalHvpFlops() / m.t().medianS() / 1e9;
+                    sb.append(String.format(Locale.ROOT,
+                            "| %s | %d | %s | %s | %s (%.0f%%) | %s | %s | %s | %s | %.2f | %.2f | %.1f | %.0f%% |%n",
+                            net.name(), net.mlp().nParams(), ms(g), ms(h), ms(m), 100 * m.t().spread(), ms(bl),
+                            tg == null ? "–" : ms(tg), th == null ? "–" : ms(th),
+                            th == null ? "–" : String.format(Locale.ROOT, "%.3f", m.t().medianS() / th.t().medianS()),
+                            m.t().medianS() / g.t().medianS(), h.t().medianS() / g.t().medianS(), rate,
+                            100 * rate / dgemmRate));
+                }
             }
             sb.append("\nmarginal GFLOP/s counts the GEMM flops of one HVP (4nab for the first layer, 12nab for "
                     + "each later one, n examples, a×b weights); elementwise work is not counted.\n");

@@ -1,6 +1,8 @@
 package dev.morse.cli;
 
+import dev.morse.backend.Backends;
 import dev.morse.backend.cpu.CpuBackend;
+import dev.morse.backend.cuda.DeviceInfo;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,8 +30,11 @@ public final class InfoCommand implements Callable<Integer> {
             cpu = "not usable: " + e.getMessage();
         }
         out.println("backend cpu:  " + cpu);
-        for (String line : BackendChoice.cudaInfoLines()) {
-            out.println(line);
+        Backends.CudaStatus cuda = Backends.cudaStatus();
+        out.println("backend cuda: " + (cuda.usable() ? "usable" : "not usable: " + cuda.reason()));
+        for (DeviceInfo d : Backends.devices()) {
+            out.printf(java.util.Locale.ROOT, "  device %d: %s, compute capability %s, %.1f GiB, %d SMs%n", d.ordinal(),
+                    d.name(), d.computeCapability(), d.totalBytes() / (double) (1L << 30), d.multiprocessors());
         }
         out.flush();
         return 0;

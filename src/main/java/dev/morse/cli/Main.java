@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "morse", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Find and classify critical points of neural-network losses.",
         subcommands = {InfoCommand.class, BenchCommand.class, ReportCommand.class, MergeCommand.class,
+                SelfTestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -24,7 +25,8 @@ public final class Main implements Runnable {
     /** Expected failures caused by the user's input: a one-line message and exit code 2. */
     static boolean isUserError(Throwable t) {
         return t instanceof UserException || t instanceof dev.morse.experiment.SpecException
-                || t instanceof dev.morse.data.DataException;
+                || t instanceof dev.morse.data.DataException || t instanceof dev.morse.backend.BackendUnavailableException
+                || t instanceof dev.morse.backend.cuda.InsufficientDeviceMemoryException;
     }
 
     /** Builds the command line with morse's error handling (used by main and by tests). */

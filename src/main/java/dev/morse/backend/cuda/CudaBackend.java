@@ -146,6 +146,83 @@ public final class CudaBackend implements Backend {
                 DeviceMemoryEstimate.mib(mem[0]), DeviceMemoryEstimate.mib(mem[1])));
     }
 
+    @Override
+    public void ensureFits(long bytes, String what) {
+        live();
+        long[] mem = ctx.memoryInfo();
+        new DeviceMemoryEstimate().doubles(what, (bytes + 7) / 8).requireFits(mem[0], mem[1], ctx.toString());
+    }
+
+    /**
+     * Stream capture into a CUDA graph (the launch-bound small networks replay a whole HVP
+     * with one cuGraphLaunch). Capture is relaxed-mode on the context's stream; if anything in
+     * the work is not capturable (a synchronization, an allocation), capture ends with an
+     * error, nothing has run, and null tells the caller to run the work directly.
+     */
+    @Override
+    public Replay record(Runnable work) {
+        live();
+        if (!Boolean.parseBoolean(System.getProperty("morse.cuda.graphs", "true"))) {
+            return null;
+        }
+        jcuda.driver.CUstream s = ctx.stream();
+        jcuda.driver.CUgraph graph = new jcuda.driver.CUgraph();
+        try {
+            JCudaDriver.cuStreamBeginCapture(s, jcuda.driver.CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_RELAXED);
+        } catch (CudaException e) {
+            return null;
+        }
+        boolean ok = false;
+        try {
+            work.run();
+            ok = true;
+        } catch (CudaException e) {
+            ok = false;
+        } finally {
+            try {
+                JCudaDriver.cuStreamEndCapture(s, graph);
+            } catch (CudaException e) {
+                ok = false;
+            }
+        }
+        if (!ok) {
+            try {
+                JCudaDriver.cuGraphDestroy(graph);
+            } catch (CudaException ignored) {
+                // the graph may not exist after a failed capture
+            }
+            return null;
+        }
+        jcuda.driver.CUgraphExec exec = new jcuda.driver.CUgraphExec();
+        try {
+            JCudaDriver.cuGraphInstantiate(exec, graph, null, null, 0);
+        } catch (CudaException e) {
+            JCudaDriver.cuGraphDestroy(graph);
+            return null;
+        }
+        return new Replay() {
+            private boolean closed;
+
+            @Override
+            public void launch() {
+                live();
+                if (closed) {
+                    throw new IllegalStateException("replay used after close");
+                }
+                JCudaDriver.cuGraphLaunch(exec, s);
+            }
+
+            @Override
+            public void close() {
+                if (!closed) {
+                    closed = true;
+                    JCudaDriver.cuGraphExecDestroy(exec);
+                    JCudaDriver.cuGraphDestroy(graph);
+                }
+            }
+        };
+    }
+
     /** Throws {@link InsufficientDeviceMemoryException} unless est fits the device's free memory now. */
     public void ensureFits(DeviceMemoryEstimate est) {
         live();
