@@ -159,6 +159,10 @@ public final class TorchPeer {
             System.out.print(USAGE);
             return;
         }
+        if (System.getenv(CHILD_MARKER) != null) {
+            // the child does not outlive a parent that was killed outright (SIGKILL runs no hooks)
+            ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(143)));
+        }
         Map<String, String> missing = missingRuntimeEnvironment();
         if (!missing.isEmpty() && System.getenv(CHILD_MARKER) == null) {
             Integer code = rerunWith(missing, args);
@@ -208,7 +212,13 @@ public final class TorchPeer {
         pb.environment().putAll(env);
         pb.environment().put(CHILD_MARKER, "1");
         try {
-            return pb.start().waitFor();
+            Process child = pb.start();
+            // a parent stopped by a signal takes the child with it
+            Thread reaper = new Thread(child::destroy, "torch-peer-child-reaper");
+            Runtime.getRuntime().addShutdownHook(reaper);
+            int code = child.waitFor();
+            Runtime.getRuntime().removeShutdownHook(reaper);
+            return code;
         } catch (IOException e) {
             System.err.println("TorchPeer: cannot start a child JVM (" + e.getMessage() + "); running with "
                     + "the current environment, missing " + env);
