@@ -1,5 +1,6 @@
 package dev.morse.ad;
 
+import dev.morse.backend.Backend;
 import dev.morse.backend.DArray;
 
 /**
@@ -35,4 +36,28 @@ public interface Linearization {
 
     /** The dense N×N Hessian, row-major, assembled from identity blocks. */
     void hessian(DArray out, long oo);
+
+    /** Convenience for host code (allocates): ∇L(θ) as a Java array. */
+    default double[] gradientArray() {
+        DArray g = gradient();
+        double[] out = new double[(int) g.length()];
+        g.backend().download(g, 0, out, 0, out.length);
+        return out;
+    }
+
+    /** Convenience for host code (allocates): H·v for a Java array v. */
+    default double[] hvp(double[] v) {
+        Backend b = gradient().backend();
+        int n = (int) gradient().length();
+        if (v.length != n) {
+            throw new IllegalArgumentException("v has length " + v.length + ", but N = " + n);
+        }
+        try (DArray dv = b.alloc(n); DArray out = b.alloc(n)) {
+            b.upload(v, 0, dv, 0, n);
+            hvp(dv, 0, out, 0);
+            double[] r = new double[n];
+            b.download(out, 0, r, 0, n);
+            return r;
+        }
+    }
 }

@@ -1,0 +1,504 @@
+package dev.morse.ad;
+
+import dev.morse.ad.prim.Data;
+import dev.morse.ad.prim.Slice;
+import dev.morse.ad.prim.Theta;
+import dev.morse.backend.Backend;
+import dev.morse.backend.DArray;
+import dev.morse.backend.IArray;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link Program} compiled for one backend: every buffer (values, adjoints, tangents,
+ * tangent-adjoints, rule scratch) is allocated once here, so a warm gradient, HVP or
+ * hvpBlock allocates nothing. {@link #at} linearizes (primal forward + adjoint pass, kept);
+ * each HVP then runs only the tangent forward and tangent-adjoint passes.
+ *
+ * <p>Adjoint accumulation: the first writer of a node's adjoint overwrites (β = 0), later
+ * writers accumulate, decided here once; θ's adjoint (written piecewise by slices) is zeroed
+ * at the start of each backward pass instead.
+ */
+public final class Plan implements Objective {
+
+    /** Compile options. */
+    public record Options(int maxBlock, long blockBudgetBytes) {
+        /** Block capacity chosen from a 1 GiB budget for the k-dependent buffers, at most 64. */
+        public static Options defaults() {
+            return new Options(0, 1L << 30);
+        }
+
+        public Options withMaxBlock(int k) {
+            return new Options(k, blockBudgetBytes);
+        }
+    }
+
+    private final Program program;
+    private final Backend b;
+    private final Node[] nodes;
+    private final int n;
+    private final int loss;
+    private final int kmax;
+    private final boolean[] active;
+    private final boolean[] zeroed;
+    private final Buf[] val;
+    private final Buf[] adj;
+    private final Buf[] tan;
+    private final Buf[] tadj;
+    private final Exec exec;
+    private final List<AutoCloseable> owned = new ArrayList<>();
+    private final DArray theta;
+    private final DArray grad;
+    private final DArray vbuf;
+    private final DArray hvbuf;
+    private final double[] host1 = new double[1];
+    private final Lin lin = new Lin();
+    private long generation;
+    private boolean closed;
+
+    private Plan(Program program, Backend b, Options opt) {
+        this.program = program;
+        this.b = b;
+        List<Node> list = program.nodes();
+        this.nodes = list.toArray(new Node[0]);
+        this.n = program.nParams();
+        this.loss = program.loss();
+        int count = nodes.length;
+
+        active = new boolean[count];
+        for (Node nd : nodes) {
+            if (nd.prim() instanceof Theta) {
+                active[nd.id()] = true;
+            } else {
+                for (int in : nd.inputs()) {
+                    active[nd.id()] |= active[in];
+                }
+            }
+        }
+        if (!active[loss]) {
+            throw new IllegalArgumentException("the loss does not depend on θ");
+        }
+        zeroed = new boolean[count];
+        zeroed[0] = true;
+        for (Node nd : nodes) {
+            if (nd.prim().partialAdjoint()) {
+                for (int in : nd.inputs()) {
+                    zeroed[in] = true;
+                }
+            }
+        }
+
+        // block capacity from the k-dependent memory
+        long perK = 16L * n;
+        for (Node nd : nodes) {
+            if (active[nd.id()] && !(nd.prim() instanceof Theta)) {
+                perK += 16L * nd.shape().size();
+            }
+            for (Scratch s : nd.prim().scratch(shapesOf(nd), nd.shape())) {
+                if (s.perBlock()) {
+                    perK += 8L * s.size();
+                }
+            }
+        }
+        int k = opt.maxBlock() > 0 ? opt.maxBlock()
+                : (int) Math.max(1, Math.min(64, opt.blockBudgetBytes() / perK));
+        this.kmax = Math.max(1, Math.min(k, n));
+
+        try {
+            theta = own(b.alloc(n));
+            grad = own(b.alloc(n));
+            vbuf = own(b.alloc((long) kmax * n));
+            hvbuf = own(b.alloc((long) kmax * n));
+            val = new Buf[count];
+            adj = new Buf[count];
+            tan = new Buf[count];
+            tadj = new Buf[count];
+            Buf[][] scratch = new Buf[count][];
+            for (Node nd : nodes) {
+                int i = nd.id();
+                Shape s = nd.shape();
+                if (nd.prim() instanceof Theta) {
+                    val[i] = new Buf(theta, 0, s);
+                    adj[i] = new Buf(grad, 0, s);
+                    tan[i] = new Buf(vbuf, 0, s);
+                    tadj[i] = new Buf(hvbuf, 0, s);
+                } else {
+                    if (nd.prim() instanceof Slice) {
+                        val[i] = new Buf(theta, ((Slice) nd.prim()).offset, s);
+                    } else {
+                        val[i] = new Buf(own(b.alloc(s.size())), 0, s);
+                        if (nd.prim() instanceof Data) {
+                            double[] v = program.data().get(((Data) nd.prim()).index);
+                            b.upload(v, 0, val[i].a, 0, v.length);
+                        }
+                    }
+                    if (active[i]) {
+                        adj[i] = new Buf(own(b.alloc(s.size())), 0, s);
+                        tan[i] = new Buf(own(b.alloc(kmax * s.size())), 0, s);
+                        tadj[i] = new Buf(own(b.alloc(kmax * s.size())), 0, s);
+                    }
+                }
+                Scratch[] sc = nd.prim().scratch(shapesOf(nd), s);
+                scratch[i] = new Buf[sc.length];
+                for (int j = 0; j < sc.length; j++) {
+                    long len = sc[j].size() * (sc[j].perBlock() ? kmax : 1);
+                    scratch[i][j] = new Buf(own(b.alloc(len)), 0, new Shape(1, (int) sc[j].size()));
+                }
+            }
+            // first writer overwrites, later writers accumulate (reverse order, slot order)
+            double[][] beta = new double[count][];
+            boolean[] seen = new boolean[count];
+            for (int i = count - 1; i >= 0; i--) {
+                int[] ins = nodes[i].inputs();
+                beta[i] = new double[ins.length];
+                if (!active[i]) {
+                    continue;
+                }
+                for (int s = 0; s < ins.length; s++) {
+                    int in = ins[s];
+                    if (!active[in]) {
+                        continue;
+                    }
+                    beta[i][s] = (zeroed[in] || seen[in]) ? 1.0 : 0.0;
+                    seen[in] = true;
+                }
+            }
+            List<int[]> lab = program.labels();
+            IArray[] labels = new IArray[lab.size()];
+            for (int j = 0; j < labels.length; j++) {
+                labels[j] = b.allocInt(lab.get(j).length);
+                owned.add(labels[j]);
+                b.uploadInt(lab.get(j), 0, labels[j], 0, lab.get(j).length);
+            }
+            exec = new Exec(b, nodes, val, adj, tan, tadj, scratch, beta, beta, active, labels);
+        } catch (RuntimeException | Error ex) {
+            close();
+            throw ex;
+        }
+    }
+
+    private Shape[] shapesOf(Node nd) {
+        Shape[] s = new Shape[nd.inputs().length];
+        for (int j = 0; j < s.length; j++) {
+            s[j] = nodes[nd.inputs()[j]].shape();
+        }
+        return s;
+    }
+
+    private DArray own(DArray a) {
+        owned.add(a);
+        return a;
+    }
+
+    public static Plan compile(Program program, Backend backend) {
+        return new Plan(program, backend, Options.defaults());
+    }
+
+    public static Plan compile(Program program, Backend backend, Options options) {
+        return new Plan(program, backend, options);
+    }
+
+    /**
+     * Device bytes a plan for this program would allocate with block capacity k (θ-sized
+     * vectors, values, adjoints, k tangents and tangent-adjoints, rule scratch).
+     */
+    public static long estimateBytes(Program program, int k) {
+        long words = 2L * program.nParams() + 2L * k * program.nParams();
+        List<Node> ns = program.nodes();
+        boolean[] act = new boolean[ns.size()];
+        for (Node nd : ns) {
+            act[nd.id()] = nd.prim() instanceof Theta;
+            for (int in : nd.inputs()) {
+                act[nd.id()] |= act[in];
+            }
+            Shape[] shapes = new Shape[nd.inputs().length];
+            for (int j = 0; j < shapes.length; j++) {
+                shapes[j] = ns.get(nd.inputs()[j]).shape();
+            }
+            if (nd.prim() instanceof Theta) {
+                continue;
+            }
+            long s = nd.shape().size();
+            if (!(nd.prim() instanceof Slice)) {
+                words += s;
+            }
+            if (act[nd.id()]) {
+                words += s + 2L * k * s;
+            }
+            for (Scratch sc : nd.prim().scratch(shapes, nd.shape())) {
+                words += sc.size() * (sc.perBlock() ? k : 1);
+            }
+        }
+        return 8 * words;
+    }
+
+    public Program program() {
+        return program;
+    }
+
+    /** The largest number of directions one tangent pass takes. */
+    public int blockCapacity() {
+        return kmax;
+    }
+
+    @Override
+    public int n() {
+        return n;
+    }
+
+    @Override
+    public Backend backend() {
+        return b;
+    }
+
+    @Override
+    public List<String> nonSmooth() {
+        return program.nonSmooth();
+    }
+
+    private void live() {
+        if (closed) {
+            throw new IllegalStateException("plan used after close");
+        }
+    }
+
+    private void loadTheta(DArray src, long off) {
+        if (src.backend() != b) {
+            throw new IllegalArgumentException("θ lives on backend " + src.backend().name()
+                    + ", the plan on " + b.name());
+        }
+        if (off < 0 || off + n > src.length()) {
+            throw new IllegalArgumentException("θ must have length N = " + n + ": got an array of length "
+                    + src.length() + " at offset " + off);
+        }
+        if (src != theta || off != 0) {
+            b.copy(n, src, off, theta, 0);
+        }
+    }
+
+    // ---------------------------------------------------------------- passes
+
+    private void forward(boolean linearize) {
+        for (Node nd : nodes) {
+            if (nd.prim() instanceof Theta || nd.prim() instanceof Data) {
+                continue;
+            }
+            exec.at(nd, linearize);
+            nd.prim().forward(exec);
+        }
+    }
+
+    private void backward() {
+        for (int i = 0; i < nodes.length; i++) {
+            if (zeroed[i] && active[i]) {
+                b.fill(adj[i].size, 0.0, adj[i].a, adj[i].off);
+            }
+        }
+        b.fill(1, 1.0, adj[loss].a, adj[loss].off);
+        for (int i = nodes.length - 1; i > 0; i--) {
+            if (active[i]) {
+                exec.at(nodes[i], true);
+                nodes[i].prim().vjp(exec);
+            }
+        }
+    }
+
+    private void tangents(int k) {
+        tangentForward(k);
+        for (int i = 0; i < nodes.length; i++) {
+            if (zeroed[i] && active[i]) {
+                b.fill(k * tadj[i].size, 0.0, tadj[i].a, tadj[i].off);
+            }
+        }
+        b.fill(k, 0.0, tadj[loss].a, tadj[loss].off);
+        for (int i = nodes.length - 1; i > 0; i--) {
+            if (active[i]) {
+                exec.at(nodes[i], true);
+                nodes[i].prim().tvjp(exec, k);
+            }
+        }
+    }
+
+    private void tangentForward(int k) {
+        for (int i = 1; i < nodes.length; i++) {
+            if (active[i]) {
+                exec.at(nodes[i], true);
+                nodes[i].prim().jvp(exec, k);
+            }
+        }
+    }
+
+    /**
+     * The directional derivative ⟨∇L(θ), v⟩ at the current linearization, computed by the
+     * tangent forward pass alone (the JVP rules; the gradient uses the VJP rules).
+     */
+    public double jvp(DArray v, long vo) {
+        lin.valid();
+        lin.checkVec("v", v, vo, n);
+        b.copy(n, v, vo, vbuf, 0);
+        tangentForward(1);
+        b.download(tan[loss].a, tan[loss].off, host1, 0, 1);
+        return host1[0];
+    }
+
+    private double lossValue() {
+        b.download(val[loss].a, val[loss].off, host1, 0, 1);
+        return host1[0];
+    }
+
+    @Override
+    public double value(DArray src, long off) {
+        live();
+        loadTheta(src, off);
+        generation++;
+        forward(false);
+        return lossValue();
+    }
+
+    /** Convenience: L(θ) for a host vector. */
+    public double value(double[] th) {
+        live();
+        checkLength("θ", th.length);
+        b.upload(th, 0, theta, 0, n);
+        return value(theta, 0);
+    }
+
+    @Override
+    public Linearization at(DArray src, long off) {
+        live();
+        loadTheta(src, off);
+        generation++;
+        forward(true);
+        backward();
+        lin.refresh(generation);
+        return lin;
+    }
+
+    /** Convenience: linearize at a host vector. */
+    public Linearization at(double[] th) {
+        live();
+        checkLength("θ", th.length);
+        b.upload(th, 0, theta, 0, n);
+        return at(theta, 0);
+    }
+
+    private void checkLength(String what, long len) {
+        if (len != n) {
+            throw new IllegalArgumentException(what + " has length " + len + ", but N = " + n);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            for (AutoCloseable a : owned) {
+                try {
+                    a.close();
+                } catch (Exception ignored) {
+                    // closing device memory does not fail in a way we could act on
+                }
+            }
+            owned.clear();
+        }
+    }
+
+    /** The plan's one linearization, refreshed by each {@code at}. */
+    private final class Lin implements Linearization {
+        private long gen = -1;
+        private double value;
+        private double gnorm;
+
+        void refresh(long g) {
+            gen = g;
+            value = lossValue();
+            gnorm = b.nrm2(n, grad, 0);
+        }
+
+        private void valid() {
+            live();
+            if (gen != generation) {
+                throw new IllegalStateException("this linearization is stale: the plan has since been "
+                        + "evaluated at another θ");
+            }
+        }
+
+        @Override
+        public DArray theta() {
+            valid();
+            return theta;
+        }
+
+        @Override
+        public double value() {
+            valid();
+            return value;
+        }
+
+        @Override
+        public DArray gradient() {
+            valid();
+            return grad;
+        }
+
+        @Override
+        public double gradNormSq() {
+            valid();
+            return gnorm * gnorm;
+        }
+
+        @Override
+        public boolean finite() {
+            valid();
+            return Double.isFinite(value) && Double.isFinite(gnorm);
+        }
+
+        private void checkVec(String what, DArray a, long off, long len) {
+            if (a.backend() != b) {
+                throw new IllegalArgumentException(what + " lives on backend " + a.backend().name()
+                        + ", the plan on " + b.name());
+            }
+            if (off < 0 || off + len > a.length()) {
+                throw new IllegalArgumentException(what + " must hold " + len + " values (N = " + n
+                        + "): got an array of length " + a.length() + " at offset " + off);
+            }
+        }
+
+        @Override
+        public void hvp(DArray v, long vo, DArray out, long oo) {
+            hvpBlock(1, v, vo, out, oo);
+        }
+
+        @Override
+        public void hvpBlock(int k, DArray v, long vo, DArray out, long oo) {
+            valid();
+            if (k < 0) {
+                throw new IllegalArgumentException("hvpBlock: k must be ≥ 0, got " + k);
+            }
+            checkVec("v", v, vo, (long) k * n);
+            checkVec("out", out, oo, (long) k * n);
+            for (int j0 = 0; j0 < k; j0 += kmax) {
+                int kc = Math.min(kmax, k - j0);
+                b.copy((long) kc * n, v, vo + (long) j0 * n, vbuf, 0);
+                tangents(kc);
+                b.copy((long) kc * n, hvbuf, 0, out, oo + (long) j0 * n);
+            }
+        }
+
+        @Override
+        public void hessian(DArray out, long oo) {
+            valid();
+            checkVec("hessian output", out, oo, (long) n * n);
+            for (int j0 = 0; j0 < n; j0 += kmax) {
+                int kc = Math.min(kmax, n - j0);
+                b.fill((long) kc * n, 0.0, vbuf, 0);
+                for (int j = 0; j < kc; j++) {
+                    b.fill(1, 1.0, vbuf, (long) j * n + j0 + j);
+                }
+                tangents(kc);
+                // H symmetric: H·e_j is row j
+                b.copy((long) kc * n, hvbuf, 0, out, oo + (long) j0 * n);
+            }
+        }
+    }
+}

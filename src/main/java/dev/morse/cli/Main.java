@@ -1,0 +1,45 @@
+package dev.morse.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code morse} command. Exit codes: 0 ok, 1 run failures recorded (or an internal error),
+ * 2 user error (bad spec, missing data, unusable backend) with a one-line message.
+ */
+@Command(name = "morse", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Find and classify critical points of neural-network losses.",
+        subcommands = {InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Builds the command line with morse's error handling (used by main and by tests). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            Throwable t = ex;
+            while (t != null && !(t instanceof UserException)) {
+                t = t.getCause();
+            }
+            if (t != null) {
+                PrintWriter err = cmd.getErr();
+                err.println("morse: " + t.getMessage());
+                err.flush();
+                return 2;
+            }
+            throw ex;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

@@ -1,0 +1,240 @@
+package dev.morse.nn;
+
+import dev.morse.ad.Program;
+import dev.morse.ad.Tracer;
+import dev.morse.ad.Value;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A multilayer perceptron as a loss of its flat parameter vector θ. Layer l computes
+ * Z_l = A_{l-1}·W_l (+ 1·b_lᵀ), A_l = σ(Z_l) for hidden layers and identity at the output;
+ * rows are examples. θ holds, layer by layer, W_l (fan_in × fan_out, row-major) then b_l.
+ *
+ * <p>Initialization ({@link #init}): W entries i.i.d. N(0, 1/fan_in) (LeCun normal), biases
+ * zero, from {@code java.util.Random(seed)} in θ order, so the same seed gives the same θ.
+ */
+public final class Mlp {
+    /** A layer's view of θ: W at weightOffset (rows = fan_in, cols = fan_out), b at biasOffset or -1. */
+    public record Layer(int fanIn, int fanOut, long weightOffset, long biasOffset) {
+        public boolean hasBias() {
+            return biasOffset >= 0;
+        }
+    }
+
+    private final int[] widths;
+    private final boolean[] bias;
+    private final Activation activation;
+    private final Loss loss;
+    private final double l2;
+    private final List<Layer> layers;
+    private final int n;
+
+    private Mlp(int[] widths, boolean[] bias, Activation activation, Loss loss, double l2) {
+        this.widths = widths;
+        this.bias = bias;
+        this.activation = activation;
+        this.loss = loss;
+        this.l2 = l2;
+        List<Layer> ls = new ArrayList<>();
+        long off = 0;
+        for (int l = 0; l + 1 < widths.length; l++) {
+            long w = off;
+            off += (long) widths[l] * widths[l + 1];
+            long b = -1;
+            if (bias[l]) {
+                b = off;
+                off += widths[l + 1];
+            }
+            ls.add(new Layer(widths[l], widths[l + 1], w, b));
+        }
+        if (off > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("network has " + off + " parameters; at most 2^31-1 supported");
+        }
+        this.layers = Collections.unmodifiableList(ls);
+        this.n = (int) off;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** N, the number of parameters. */
+    public int nParams() {
+        return n;
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    public int inputs() {
+        return widths[0];
+    }
+
+    public int outputs() {
+        return widths[widths.length - 1];
+    }
+
+    public Activation activation() {
+        return activation;
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    public double l2() {
+        return l2;
+    }
+
+    /** Widths joined by '-', e.g. 784-64-10. */
+    public String widthsString() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < widths.length; i++) {
+            sb.append(i == 0 ? "" : "-").append(widths[i]);
+        }
+        return sb.toString();
+    }
+
+    /** LeCun-normal weights, zero biases (see class comment). */
+    public double[] init(long seed) {
+        Random r = new Random(seed);
+        double[] th = new double[n];
+        for (Layer l : layers) {
+            double sd = 1.0 / Math.sqrt(l.fanIn());
+            for (int i = 0; i < l.fanIn() * l.fanOut(); i++) {
+                th[(int) l.weightOffset() + i] = sd * r.nextGaussian();
+            }
+        }
+        return th;
+    }
+
+    /** Traces the network's output (logits or predictions) for inputs x (rows × inputs). */
+    public Value forward(Tracer t, Value x) {
+        Value a = x;
+        for (int l = 0; l < layers.size(); l++) {
+            Layer ly = layers.get(l);
+            Value z = a.matmul(t.param(ly.weightOffset(), ly.fanIn(), ly.fanOut()));
+            if (ly.hasBias()) {
+                z = z.addBias(t.param(ly.biasOffset(), 1, ly.fanOut()));
+            }
+            a = l + 1 < layers.size() ? z.apply(activation.fn()) : z;
+        }
+        return a;
+    }
+
+    private Value regularize(Tracer t, Value data) {
+        return l2 > 0 ? data.add(t.theta().l2(l2)) : data;
+    }
+
+    private Value input(Tracer t, double[] x, int rows) {
+        if (x.length != (long) rows * inputs()) {
+            throw new IllegalArgumentException("inputs: " + x.length + " values for " + rows + " examples of width "
+                    + inputs() + " (" + (long) rows * inputs() + " expected)");
+        }
+        return t.data("X", x, rows, inputs());
+    }
+
+    /** The cross-entropy loss (mean over examples) on inputs x (rows × inputs) and labels, plus l2. */
+    public Program crossEntropy(double[] x, int rows, int[] labels) {
+        if (loss != Loss.CROSS_ENTROPY) {
+            throw new IllegalStateException("this MLP was built with loss " + loss);
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= outputs()) {
+                throw new IllegalArgumentException("label " + labels[i] + " of example " + i + " is outside [0, "
+                        + outputs() + ")");
+            }
+        }
+        Tracer t = new Tracer(n);
+        Value logits = forward(t, input(t, x, rows));
+        return t.program(regularize(t, logits.softmaxCrossEntropy(t.labels(labels))));
+    }
+
+    /** The MSE loss (mean over all entries) on inputs x and targets y (rows × outputs), plus l2. */
+    public Program mse(double[] x, int rows, double[] y) {
+        if (loss != Loss.MSE) {
+            throw new IllegalStateException("this MLP was built with loss " + loss);
+        }
+        Tracer t = new Tracer(n);
+        Value out = forward(t, input(t, x, rows));
+        return t.program(regularize(t, out.mse(t.data("Y", y, rows, outputs()))));
+    }
+
+    @Override
+    public String toString() {
+        return "MLP " + widthsString() + " (" + activation.name().toLowerCase(java.util.Locale.ROOT) + ", "
+                + loss.name().toLowerCase(java.util.Locale.ROOT) + ", biases " + Arrays.toString(bias)
+                + (l2 > 0 ? ", l2 " + l2 : "") + ", N = " + n + ")";
+    }
+
+    /** Builds an {@link Mlp}: widths, biases per layer, activation, loss, l2. */
+    public static final class Builder {
+        private int[] widths;
+        private boolean[] bias;
+        private boolean allBias = true;
+        private Activation activation = Activation.SWISH;
+        private Loss loss = Loss.CROSS_ENTROPY;
+        private double l2;
+
+        /** Input width, hidden widths..., output width. */
+        public Builder widths(int... w) {
+            this.widths = w.clone();
+            return this;
+        }
+
+        /** Bias on or off for every layer. */
+        public Builder bias(boolean on) {
+            this.allBias = on;
+            this.bias = null;
+            return this;
+        }
+
+        /** Bias on or off per layer (one flag per weight layer). */
+        public Builder bias(boolean... perLayer) {
+            this.bias = perLayer.clone();
+            return this;
+        }
+
+        public Builder activation(Activation a) {
+            this.activation = a;
+            return this;
+        }
+
+        public Builder loss(Loss l) {
+            this.loss = l;
+            return this;
+        }
+
+        public Builder l2(double lambda) {
+            this.l2 = lambda;
+            return this;
+        }
+
+        public Mlp build() {
+            if (widths == null || widths.length < 2) {
+                throw new IllegalArgumentException("an MLP needs at least an input and an output width");
+            }
+            for (int w : widths) {
+                if (w <= 0) {
+                    throw new IllegalArgumentException("layer widths must be positive: " + Arrays.toString(widths));
+                }
+            }
+            boolean[] b = bias;
+            if (b == null) {
+                b = new boolean[widths.length - 1];
+                Arrays.fill(b, allBias);
+            } else if (b.length != widths.length - 1) {
+                throw new IllegalArgumentException(b.length + " bias flags for " + (widths.length - 1) + " layers");
+            }
+            if (!(l2 >= 0) || Double.isInfinite(l2)) {
+                throw new IllegalArgumentException("l2 must be finite and ≥ 0, got " + l2);
+            }
+            return new Mlp(widths.clone(), b, activation, loss, l2);
+        }
+    }
+}
