@@ -27,6 +27,14 @@ import java.util.Arrays;
  *       (as exact arithmetic does when γ_k = 0). The reference instead keeps x_k, which carries
  *       a large spurious null-space component whenever γ_k is small but above eps (observed:
  *       ‖x‖ = 1.8e4 instead of 0.27 on a 40×40 singular system).</li>
+ *   <li>x never passes maxxnorm: a u_k that would take it past is dropped and the solve stops
+ *       with XNORM (as in the reference's first MATLAB version). Version 27 drops it only when
+ *       the problem "looks like least squares" and otherwise either leaves x at x_{k-1} while
+ *       the relres test, normalized by the untaken ‖x_k‖, reports a solution, or lets x grow.</li>
+ *   <li>When μ_k is dropped, μ_{k-1} minimizes the residual of the last two rows of L_k instead
+ *       of ignoring row k (identical when T̲_k is exactly singular, where row k vanishes). On a
+ *       Hessian like the quartic's near its gradient-flat point the reference's truncated
+ *       direction points uphill for ‖g‖²; this one is the well-determined part of the step.</li>
  *   <li>When u_k was dropped (SINGULAR, or XNORM from the maxxnorm guard), φ_k is not the
  *       residual of the returned x, so rnorm keeps its previous value; otherwise a truncated x
  *       could be reported as RELRES. A γ_k dropped as SINGULAR is left out of Acond.</li>
@@ -380,15 +388,13 @@ public final class MinresQlp {
         double gminl = 0;
         double rnorm = beta1;
         double relres = 1;   // relres_0 = ‖b‖/‖b‖
-        double relresl = 0;  // relres_{k-2} and relAres_{k-2} when iteration k starts;
-        double relAresl = 0; // the reference starts both at 0
+        double relAresl = 0; // relAres_{k-1} once iteration k has run
         double gamalQlp = 0;
         double veplnQlp = 0;
         double gamaQlp = 0;
         double ulQlp = 0;
         double uQlp = 0;
         double npcCurvature = Double.NaN;
-        boolean lastiter = false;
         if (resvec != null) {
             resvec[0] = beta1;
         }
@@ -510,15 +516,19 @@ public final class MinresQlp {
             final double xnormTmp = norm3(xl2norm, ul2, ul);
             if (Math.abs(gama) > EPS) {
                 u = (tau - eta * ul2 - vepln * ul) / gama;
-                // Grow past maxxnorm only if the system looks compatible (reference v27).
-                final boolean likeLs = relAresl < relresl;
-                if (likeLs && Math.hypot(xnormTmp, u) > maxxnorm) {
+                // Never let x pass maxxnorm: drop u_k instead (reference v1; v27 drops it only
+                // when the problem "looks like least squares" and otherwise leaves x at
+                // x_{k-1} or lets it grow, both under a misleading flag).
+                if (Math.hypot(xnormTmp, u) > maxxnorm) {
                     u = 0;
                     flag = Flag.XNORM;
                 }
             } else {
                 u = 0;
                 flag = Flag.SINGULAR;
+            }
+            if (flag != null) {
+                ul = truncatedUl(iter, ul, ul2, tau, eta, vepln, gamal);
             }
             xl2norm = Math.hypot(xl2norm, ul2);
             xnorm = norm3(xl2norm, ul, u);
@@ -547,7 +557,6 @@ public final class MinresQlp {
             final double acondl = acond;
             acond = anorm / gmin;
             final double rnorml = rnorm;
-            relresl = relres;
             if (flag == null) {
                 rnorm = phi; // φ_k is the residual of the untruncated x_k only
             }
@@ -586,6 +595,7 @@ public final class MinresQlp {
             final boolean truncate = (flag == Flag.RELARES || flag == Flag.RELARES_EPS) && u != 0;
             if (truncate) {
                 u = 0;
+                ul = truncatedUl(iter, ul, ul2, tau, eta, vepln, gamal);
                 xnorm = norm3(xl2norm, ul, u);
             }
 
@@ -603,14 +613,7 @@ public final class MinresQlp {
                 } else {
                     be.copy(n, wl, 0, w, 0);
                 }
-                if (xnorm < maxxnorm) {
-                    be.axpy(n, tau, w, 0, x, 0);
-                } else {
-                    lastiter = true; // x stays x_{k-1}
-                    if (flag == null) {
-                        flag = Flag.XNORM;
-                    }
-                }
+                be.axpy(n, tau, w, 0, x, 0); // ‖x_k‖ ≤ maxxnorm: u_k was kept
             } else {
                 // MINRES-QLP update: W_k = V_k P_kᵀ, x_k = x^{(2)}_{k-2} + μ_{k-1} w_{k-1} + μ_k w_k
                 qlpIter++;
@@ -680,9 +683,6 @@ public final class MinresQlp {
 
             if (flag == Flag.RELARES || flag == Flag.RELARES_EPS || flag == Flag.XNORM
                     || flag == Flag.ACOND) {
-                lastiter = true;
-            }
-            if (flag != null && lastiter) {
                 // The verdict is about x_{k-1} (relAres_{k-1}) or x did not move: report k − 1.
                 iter--;
                 acond = acondl;
@@ -721,6 +721,25 @@ public final class MinresQlp {
         }
         return new Stats(flag, iter, minresUpdates, qlpIter, applications, relresDirect, relAresDirect,
                 rnormDirect, arnormDirect, anorm, acond, xnormDirect, axnorm, npcCurvature, res, ares);
+    }
+
+    /**
+     * μ_{k-1} when μ_k is dropped. Forward substitution ignores row k of L_k, which is right
+     * when that row vanishes (T̲_k exactly singular: the QR diagonal γ̄_k = 0, and the right
+     * reflections only rotate that row). When it does not (a γ_k made small by the right
+     * reflections only, as when b is dominated by a near-null direction), the triangular
+     * solution can even point uphill; instead μ_{k-1} minimizes the residual of rows k − 1
+     * and k together, which gives the same value when row k is zero.
+     */
+    private static double truncatedUl(int iter, double ul, double ul2, double tau, double eta, double vepln,
+                                      double gamal) {
+        if (iter < 2) {
+            return ul;
+        }
+        final double rowK = tau - eta * ul2; // what row k asks of ε_k μ_{k-1} once μ_k = 0
+        final double g2 = gamal * gamal;
+        final double den = g2 + vepln * vepln;
+        return den > 0 ? (g2 * ul + vepln * rowK) / den : ul;
     }
 
     private static double norm3(double a, double b, double c) {

@@ -320,6 +320,21 @@ class MinresQlpTest {
         assertArrayEquals(new double[] {1, 1, 0.1}, first.x, 0.0);
     }
 
+    @Test
+    void truncationKeepsTheWellDeterminedComponents() {
+        // The quartic's Hessian near its gradient-flat point: H = diag(h, 10), h = −1.49e-4,
+        // and b = −g dominated by the near-null direction. The exact solution has ‖x‖ = 2e4 >
+        // maxxnorm, so μ_k is dropped; what is left must be the y-step −g_y/10 (a descent
+        // direction, bᵀAx > 0), not the forward-substitution value, which points uphill here.
+        double h = -1.49e-4;
+        double[] b = {-3.343, -0.00846};
+        Solve s = solve(diag(h, 10), b, Options.defaults().withRtol(5e-4).withMaxxnorm(1e4).withTrancond(1e4));
+        assertEquals(b[1] / 10, s.x[1], 1e-6 * Math.abs(b[1] / 10));
+        assertTrue(Math.abs(s.x[0]) < 1e-8, "x along the near-null direction: " + s.x[0]);
+        double bAx = b[0] * h * s.x[0] + b[1] * 10 * s.x[1];
+        assertTrue(bAx > 0, "descent: bᵀAx = " + bAx);
+    }
+
     // ------------------------------------------------------------ paths and workspace
 
     @Test
