@@ -1,0 +1,48 @@
+package dev.morse.index;
+
+/**
+ * How a run ended (thesis §3.4.3): at a critical point (‖g‖² below a floor), at an
+ * approximately gradient-flat point (r above a level and r_H below one at the last iterate),
+ * or neither.
+ */
+public enum PointClass {
+    CRITICAL,
+    GRADIENT_FLAT,
+    OTHER;
+
+    /**
+     * Thresholds. Defaults: ‖g‖² < 1e-10 (thesis Table 3.1), r > 0.9 and r_H < 5e-4
+     * (thesis §3.4.3).
+     */
+    public record Criteria(double criticalGradNormSq, double flatR, double flatRH) {
+        public static Criteria defaults() {
+            return new Criteria(1e-10, 0.9, 5e-4);
+        }
+    }
+
+    /** Classifies an end point from its squared gradient norm and last r, r_H (NaN: unknown). */
+    public static PointClass classify(double gradNormSq, double r, double rH, Criteria c) {
+        if (gradNormSq < c.criticalGradNormSq()) {
+            return CRITICAL;
+        }
+        if (r > c.flatR() && rH < c.flatRH()) {
+            return GRADIENT_FLAT;
+        }
+        return OTHER;
+    }
+
+    public static PointClass classify(double gradNormSq, double r, double rH) {
+        return classify(gradNormSq, r, rH, Criteria.defaults());
+    }
+
+    /** The largest finite r of a run (NaN entries, e.g. iterations without a solve, are skipped). */
+    public static double maxR(double[] rHistory) {
+        double m = Double.NaN;
+        for (double r : rHistory) {
+            if (!Double.isNaN(r) && (Double.isNaN(m) || r > m)) {
+                m = r;
+            }
+        }
+        return m;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.morse.newton;
+
+import dev.morse.krylov.MinresQlp;
+import java.util.List;
+
+/**
+ * One row of a run's trace: the iterate θ_t and the step taken from it. Quantities of a
+ * step not taken (the last row, or a method without a linear solve) are NaN / null / 0.
+ *
+ * @param t                iteration index (θ_0 is the start point)
+ * @param loss             L(θ_t)
+ * @param gradNormSq       ‖∇L(θ_t)‖²
+ * @param alpha            accepted step size (0: no acceptable step; NaN: no step attempted)
+ * @param flag             MINRES-QLP flag of the Newton direction at θ_t (null if none)
+ * @param solverIterations MINRES-QLP iterations
+ * @param r                relative residual of the direction (Eq 3.36), NaN if none
+ * @param rH               relative co-kernel residual (Eq 3.37), NaN if none
+ * @param gamma            damping chosen (damped Newton), NaN otherwise
+ * @param candidates       damped Newton candidates at this iterate (empty otherwise)
+ * @param seconds          wall time since the run started, at the end of this row's work
+ * @param hvps             Hessian-vector products so far (an assembled Hessian counts N)
+ * @param gradients        gradient evaluations (linearizations) so far
+ */
+public record Iterate(int t, double loss, double gradNormSq, double alpha, MinresQlp.Flag flag,
+                      int solverIterations, double r, double rH, double gamma, List<Candidate> candidates,
+                      double seconds, long hvps, long gradients) {
+    public Iterate {
+        candidates = List.copyOf(candidates);
+    }
+}

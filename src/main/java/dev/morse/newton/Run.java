@@ -1,0 +1,67 @@
+package dev.morse.newton;
+
+import dev.morse.index.PointClass;
+import java.util.List;
+
+/**
+ * The outcome of a critical-point run: the final θ, the per-iteration trace (one row per
+ * iterate θ_0 … θ_T), why it stopped, and warnings (e.g. a non-smooth loss).
+ */
+public record Run(String method, double[] theta, List<Iterate> trace, StopReason stop, List<String> warnings) {
+    public Run {
+        theta = theta.clone();
+        trace = List.copyOf(trace);
+        warnings = List.copyOf(warnings);
+    }
+
+    @Override
+    public double[] theta() {
+        return theta.clone();
+    }
+
+    public Iterate last() {
+        return trace.get(trace.size() - 1);
+    }
+
+    /** Newton (or gradient) steps taken: rows with a nonzero accepted step. */
+    public int steps() {
+        int s = 0;
+        for (Iterate it : trace) {
+            if (it.alpha() > 0) {
+                s++;
+            }
+        }
+        return s;
+    }
+
+    public double finalLoss() {
+        return last().loss();
+    }
+
+    public double finalGradNormSq() {
+        return last().gradNormSq();
+    }
+
+    /** The largest r over the run (thesis Fig 3.6 C: "maximal r"). */
+    public double maxR() {
+        double[] rs = new double[trace.size()];
+        for (int i = 0; i < rs.length; i++) {
+            rs[i] = trace.get(i).r();
+        }
+        return PointClass.maxR(rs);
+    }
+
+    /** Critical / gradient-flat / other, from the last iterate's ‖g‖², r and r_H. */
+    public PointClass classify(PointClass.Criteria c) {
+        Iterate l = last();
+        return PointClass.classify(l.gradNormSq(), l.r(), l.rH(), c);
+    }
+
+    public PointClass classify() {
+        return classify(PointClass.Criteria.defaults());
+    }
+
+    public double seconds() {
+        return last().seconds();
+    }
+}
