@@ -1,0 +1,155 @@
+package dev.morse.cli;
+
+import dev.morse.backend.Backend;
+import dev.morse.backend.BackendUnavailableException;
+import dev.morse.backend.Backends;
+import dev.morse.backend.cpu.CpuBackend;
+import dev.morse.experiment.Batch;
+import dev.morse.experiment.Runner;
+import dev.morse.experiment.Spec;
+import dev.morse.experiment.Suite;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code morse run SPEC}: a batch experiment (or a suite of them) into a results directory. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run a batch experiment from a spec file (YAML or JSON; see docs/SPEC.md), or a suite of them.",
+                "Writes runs.jsonl (one record per finished run), traces/, spectra/, summary.md and plots/ to --out. "
+                        + "Exit 0 ok, 1 some runs failed (recorded), 2 bad spec or data."})
+public final class RunCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "SPEC", description = "The spec (or suite) file.")
+    Path specFile;
+
+    @Option(names = "--out", description = "Results directory (default: results/<spec name>).")
+    Path out;
+
+    @Option(names = "--quick", description = "Run the scaled-down version the spec defines in its quick: block.")
+    boolean quick;
+
+    @Option(names = "--resume", description = "Continue a batch in --out: runs already recorded are skipped.")
+    boolean resume;
+
+    @Option(names = "--shard", paramLabel = "i/n", description = "Run only shard i of n (1-based) of the jobs; join "
+            + "shard directories with morse merge.")
+    String shard;
+
+    @Option(names = "--backend", description = "auto, cpu or cuda (default: the spec's backend, else auto).")
+    String backend;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the MNIST IDX files (overrides the spec).")
+    Path dataDir;
+
+    @Option(names = "--workers", defaultValue = "0", description = "Parallel runs (default: one per core on the CPU, one on a GPU).")
+    int workers;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        if (!Files.exists(specFile)) {
+            throw new UserException("spec file not found: " + specFile);
+        }
+        int si = 1;
+        int sn = 1;
+        if (shard != null) {
+            String[] f = shard.split("/");
+            try {
+                si = Integer.parseInt(f[0]);
+                sn = Integer.parseInt(f[1]);
+            } catch (RuntimeException e) {
+                throw new UserException("--shard expects i/n, e.g. 2/8; got '" + shard + "'");
+            }
+            if (sn < 1 || si < 1 || si > sn) {
+                throw new UserException("--shard expects 1 ≤ i ≤ n, got " + shard);
+            }
+        }
+        List<Spec> specs = new ArrayList<>();
+        List<Path> outs = new ArrayList<>();
+        if (Suite.isSuite(specFile)) {
+            Path base = out != null ? out : Path.of("results", specFile.getFileName().toString().replaceAll("\\.ya?ml$", ""));
+            for (Suite.Entry e : Suite.load(specFile)) {
+                Spec s = Spec.load(e.spec(), e.quick() || quick);
+                specs.add(s);
+                outs.add(base.resolve(s.name()));
+            }
+        } else {
+            Spec s = Spec.load(specFile, quick);
+            specs.add(s);
+            outs.add(out != null ? out : Path.of("results", s.name() + (quick ? "-quick" : "")));
+        }
+        PrintStream progress = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
+        boolean tty = System.console() != null;
+        int failed = 0;
+        List<String> summaries = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            Spec s = specs.get(i);
+            Path o = outs.get(i);
+            String choice = backend != null ? backend : s.backend();
+            boolean cuda = resolveCuda(choice, err);
+            int cores = Runtime.getRuntime().availableProcessors();
+            int w = workers > 0 ? workers : (s.workers() > 0 ? s.workers() : (cuda ? 1 : cores));
+            if (!cuda) {
+                CpuBackend.setThreads(Math.max(1, cores / w));
+            }
+            Supplier<Backend> opener = cuda
+                    ? () -> Backends.open(Backends.Choice.CUDA).backend()
+                    : CpuBackend::new;
+            progress.println("morse run: " + s.name() + " → " + o + " (" + s.totalRuns() + " runs, " + w + " workers, "
+                    + (cuda ? "cuda" : "cpu") + (quick ? ", quick" : "") + ")");
+            Runner.Outcome res = Batch.run(s, new Batch.Options(o, resume, si, sn, dataDir, w, progress, tty), opener);
+            failed += res.failed();
+            summaries.add(o.resolve("summary.md").toString());
+            progress.println("morse run: " + s.name() + ": " + res.ran() + " runs done (" + res.skipped()
+                    + " already recorded), " + res.critical() + " critical, " + res.failed() + " failed");
+        }
+        PrintWriter outw = spec.commandLine().getOut();
+        for (int i = 0; i < specs.size(); i++) {
+            Path o = outs.get(i);
+            outw.println();
+            outw.print(Files.readString(o.resolve("summary.md")));
+            outw.println();
+            outw.println("results: " + o.toAbsolutePath() + " (summary.md, plots/, runs.jsonl)");
+        }
+        outw.flush();
+        return failed > 0 ? 1 : 0;
+    }
+
+    /** True when the batch runs on CUDA; auto says why not in one line. */
+    private static boolean resolveCuda(String choice, PrintWriter err) {
+        Backends.Choice c;
+        try {
+            c = Backends.Choice.parse(choice);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+        Backends.CudaStatus st = Backends.cudaStatus();
+        switch (c) {
+            case CPU:
+                return false;
+            case CUDA:
+                if (!st.usable()) {
+                    throw new BackendUnavailableException("cuda", st.reason());
+                }
+                return true;
+            default:
+                if (!st.usable()) {
+                    err.println("morse: backend auto → cpu (CUDA not usable: " + st.reason() + ")");
+                    err.flush();
+                }
+                return st.usable();
+        }
+    }
+}

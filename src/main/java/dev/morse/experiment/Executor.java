@@ -1,0 +1,225 @@
+package dev.morse.experiment;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.morse.ad.Linearization;
+import dev.morse.ad.Plan;
+import dev.morse.backend.Backend;
+import dev.morse.index.HessianOperator;
+import dev.morse.index.MorseIndex;
+import dev.morse.index.PointClass;
+import dev.morse.krylov.MinresQlp;
+import dev.morse.newton.Iterate;
+import dev.morse.newton.NewtonMr;
+import dev.morse.newton.Run;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs jobs on one worker: its own backend, the problem's plan compiled once, one solver
+ * instance per method (their workspaces reused run after run). After a run it evaluates
+ * the end point: loss, ‖g‖², Hessian spectrum and Morse index (when N allows), the
+ * classification from the last iterate's ‖g‖², r and r_H, and for the deep linear
+ * autoencoder whether (loss, index) is an analytic critical point's.
+ */
+public final class Executor implements RunExecutor {
+    /** Relative loss tolerance for matching an analytic critical point: ‖g‖² < 1e-10 puts the loss within ~1e-8. */
+    static final double ANALYTIC_LOSS_TOL = 1e-6;
+
+    private final Spec spec;
+    private final Problem problem;
+    private final List<StartPoints.StartPoint> starts;
+    private final List<AnalyticTable.Row> analytic;
+    private final Path out;
+    private final Backend backend;
+    private final Plan plan;
+    private final Map<String, NewtonMr> newton = new HashMap<>();
+    private HessianOperator evalH;
+    private MorseIndex.Workspace evalWs;
+
+    public Executor(Spec spec, Problem problem, List<StartPoints.StartPoint> starts, List<AnalyticTable.Row> analytic,
+                    Path out, Backend backend) {
+        this.spec = spec;
+        this.problem = problem;
+        this.starts = starts;
+        this.analytic = analytic;
+        this.out = out;
+        this.backend = backend;
+        this.plan = Plan.compile(problem.program(), backend);
+    }
+
+    @Override
+    public RunResult execute(Job job) {
+        Spec.MethodSpec m = spec.methods().get(job.methodIndex());
+        StartPoints.StartPoint sp = starts.get(job.run());
+        Run run;
+        switch (m.kind()) {
+            case "newton-mr":
+                run = newton.computeIfAbsent(m.name(), k -> new NewtonMr(plan, newtonOptions(m))).run(sp.theta());
+                break;
+            default:
+                throw new SpecException("methods[" + job.methodIndex() + "].kind", "\"" + m.kind()
+                        + "\" is not available in this build");
+        }
+        return evaluate(job, m, sp, run);
+    }
+
+    static NewtonMr.Options newtonOptions(Spec.MethodSpec m) {
+        MinresQlp.Options solver = MinresQlp.Options.defaults().withRtol(m.num("rtol")).withMaxit((int) m.num("maxit"))
+                .withMaxxnorm(m.num("maxxnorm")).withAcondlim(m.num("acondlim")).withTrancond(m.num("trancond"));
+        return NewtonMr.Options.defaults().withMaxIterations(m.iterations()).withSolver(solver)
+                .withLineSearch(m.num("alpha"), m.num("beta"), m.num("rho"), m.num("rho_prime"))
+                .withGradNormSqFloor(m.num("gnorm_floor")).withHessian(hessianMode(m.str("hessian")));
+    }
+
+    static HessianOperator.Mode hessianMode(String s) {
+        switch (s) {
+            case "dense": return HessianOperator.Mode.DENSE;
+            case "matrix-free": return HessianOperator.Mode.MATRIX_FREE;
+            default: return HessianOperator.Mode.AUTO;
+        }
+    }
+
+    private RunResult evaluate(Job job, Spec.MethodSpec m, StartPoints.StartPoint sp, Run run) {
+        ObjectNode f = RunsFile.JSON.createObjectNode();
+        int n = plan.n();
+        double[] th = run.theta();
+        Linearization lin = plan.at(th);
+        double loss = lin.value();
+        double g2 = lin.gradNormSq();
+        Iterate last = run.last();
+        f.put("problem", problem.description());
+        f.put("backend", backend.name());
+        f.put("iterations", run.trace().size() - 1);
+        f.put("seconds", run.seconds());
+        f.put("stop", run.stop().name().toLowerCase(java.util.Locale.ROOT));
+        ObjectNode start = f.putObject("start");
+        start.put("trajectory", sp.trajectory());
+        start.put("step", sp.step());
+        if (Double.isFinite(sp.loss())) {
+            start.put("loss", sp.loss());
+        }
+        start.put("noised", sp.noised());
+        if (!lin.finite()) {
+            f.put("status", "failed");
+            f.put("reason", "non-finite loss or gradient at the end point (loss " + loss + ", ‖g‖² " + g2 + ")");
+            putNum(f, "loss", loss);
+            putNum(f, "grad_norm_sq", g2);
+            f.putNull("index");
+        } else {
+            PointClass pc = PointClass.classify(g2, last.r(), last.rH());
+            f.put("status", pc == PointClass.CRITICAL ? "critical"
+                    : pc == PointClass.GRADIENT_FLAT ? "gradient-flat" : "other");
+            f.put("loss", loss);
+            f.put("grad_norm_sq", g2);
+            if (spec.record().spectrum() && n <= spec.record().spectrumMaxN()) {
+                if (evalH == null) {
+                    evalH = new HessianOperator(backend, n, HessianOperator.Mode.DENSE);
+                    evalWs = new MorseIndex.Workspace(backend, n);
+                }
+                evalH.bind(lin);
+                MorseIndex.Spectrum s = MorseIndex.spectrum(evalH, evalWs);
+                if (s.status().ok()) {
+                    MorseIndex.Result idx = s.index(MorseIndex.DEFAULT_THRESHOLD);
+                    f.put("index", idx.index());
+                    f.put("min_eig", s.min());
+                    f.put("max_eig", s.max());
+                    String rel = "spectra/" + job.stem() + ".csv";
+                    writeSpectrum(out.resolve(rel), s.eigenvalues());
+                    f.put("spectrum", rel);
+                    if (!analytic.isEmpty()) {
+                        f.put("analytic_match", AnalyticTable.matches(analytic, loss, idx.index(),
+                                ANALYTIC_LOSS_TOL, 0.5 / n));
+                    }
+                } else {
+                    f.putNull("index");
+                    f.put("spectrum_status", s.status().toString());
+                }
+            } else {
+                f.putNull("index");
+            }
+        }
+        putNum(f, "final_r", last.r());
+        putNum(f, "final_r_H", last.rH());
+        putNum(f, "max_r", run.maxR());
+        if (!run.warnings().isEmpty()) {
+            ArrayNode w = f.putArray("warnings");
+            run.warnings().forEach(w::add);
+        }
+        if (!spec.record().traces()) {
+            return new RunResult(f, new String[0], List.of());
+        }
+        boolean twoD = n == 2 && run.trace().size() == thetaPath.size();
+        List<String> head = new ArrayList<>(List.of("iteration", "loss", "grad_norm_sq", "alpha", "flag",
+                "solver_iterations", "r", "r_H", "gamma", "seconds", "hvps", "gradients"));
+        if (twoD) {
+            head.add("theta0");
+            head.add("theta1");
+        }
+        List<double[]> rows = new ArrayList<>();
+        for (int i = 0; i < run.trace().size(); i++) {
+            Iterate it = run.trace().get(i);
+            double[] row = new double[head.size()];
+            row[0] = it.t();
+            row[1] = it.loss();
+            row[2] = it.gradNormSq();
+            row[3] = it.alpha();
+            row[4] = it.flag() == null ? Double.NaN : it.flag().code;
+            row[5] = it.solverIterations();
+            row[6] = it.r();
+            row[7] = it.rH();
+            row[8] = it.gamma();
+            row[9] = it.seconds();
+            row[10] = it.hvps();
+            row[11] = it.gradients();
+            if (twoD) {
+                row[12] = thetaPath.get(i)[0];
+                row[13] = thetaPath.get(i)[1];
+            }
+            rows.add(row);
+        }
+        return new RunResult(f, head.toArray(new String[0]), rows);
+    }
+
+    /** θ along the last run, when the method records it (two-parameter problems). */
+    private final List<double[]> thetaPath = new ArrayList<>();
+
+    private static void putNum(ObjectNode f, String key, double v) {
+        if (Double.isFinite(v)) {
+            f.put(key, v);
+        } else {
+            f.putNull(key);
+        }
+    }
+
+    private static void writeSpectrum(Path file, double[] eig) {
+        StringBuilder sb = new StringBuilder("eigenvalue\n");
+        for (double e : eig) {
+            sb.append(e).append('\n');
+        }
+        try {
+            Files.createDirectories(file.getParent());
+            RunsFile.writeAtomically(file, sb.toString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (NewtonMr nm : newton.values()) {
+            nm.close();
+        }
+        if (evalH != null) {
+            evalH.close();
+            evalWs.close();
+        }
+        plan.close();
+        backend.close();
+    }
+}
