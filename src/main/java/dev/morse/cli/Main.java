@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "morse", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Find and classify critical points of neural-network losses.",
-        subcommands = {InfoCommand.class, RunCommand.class, BenchCommand.class, ReportCommand.class, MergeCommand.class,
+        subcommands = {InfoCommand.class, RunCommand.class, EvalCommand.class, BenchCommand.class, ReportCommand.class, MergeCommand.class,
                 SelfTestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -253,6 +253,9 @@ public final class Report {
                 XYChart ch = chart(k + ": squared gradient norm (green critical, orange gradient-flat, purple other)",
                         "iteration", "‖g‖²");
                 ch.getStyler().setYAxisLogarithmic(true);
+                ch.getStyler().setYAxisLogarithmicDecadeOnly(true);
+                ch.getStyler().setYAxisDecimalPattern("0E0");
+                ch.getStyler().setXAxisMaxLabelCount(12);
                 return ch;
             });
             XYSeries s = c.addSeries(m + "-" + run.path("run").asInt(), it, gs);
