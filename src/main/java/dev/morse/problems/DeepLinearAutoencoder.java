@@ -62,7 +62,27 @@ public final class DeepLinearAutoencoder {
         return k;
     }
 
+    /**
+     * The loss in its sufficient-statistics form: with A = W2·W1 and C = XᵀX/n,
+     * (1/(n·p))‖X − X·Aᵀ‖²_F = (1/p)·Σ_ij ((A − I)·C ∘ (A − I))_ij, the same function of θ
+     * (so the same gradient, Hessian and critical points) at p×p cost per pass instead of n×p.
+     * {@link #programOnData()} is the per-example form; a test checks they agree.
+     */
     public Program program() {
+        Tracer t = new Tracer(nParams());
+        Value w1 = t.param(0, k, p);
+        Value w2 = t.param((long) k * p, p, k);
+        double[] eye = new double[p * p];
+        for (int i = 0; i < p; i++) {
+            eye[i * p + i] = 1.0;
+        }
+        Value b = w2.matmul(w1).sub(t.data("I", eye, p, p));
+        Value c = t.data("C", covariance(), p, p);
+        return t.program(b.matmul(c).mul(b).sum().scale(1.0 / p));
+    }
+
+    /** The loss as written in the thesis: MSE (mean over the n·p entries) of X·W1ᵀ·W2ᵀ against X. */
+    public Program programOnData() {
         Tracer t = new Tracer(nParams());
         Value xs = t.data("X", x, n, p);
         Value w1 = t.param(0, k, p);

@@ -155,7 +155,7 @@ class AnalyticHessianTest {
         double[] x = gaussianData(n, p, 5);
         DeepLinearAutoencoder ae = new DeepLinearAutoencoder(x, n, p, k);
         Random r = new Random(6);
-        try (Plan plan = Plan.compile(ae.program(), cpu)) {
+        try (Plan plan = Plan.compile(ae.programOnData(), cpu)) {
             int nn = ae.nParams();
             double[] zero = new double[nn];
             double[] th = GradCheck.gaussian(r, nn, 0.5);
@@ -169,7 +169,29 @@ class AnalyticHessianTest {
                     GradCheck.closeVec(col, row, TOL, 1e-12, "DLAE Hessian column " + j);
                 }
             }
-            GradCheck.check(ae.program(), cpu, th, 7);
+            GradCheck.check(ae.programOnData(), cpu, th, 7);
+            GradCheck.check(ae.program(), cpu, th, 8);
+        }
+    }
+
+    @Test
+    void deepLinearAutoencoderGramFormEqualsThePerExampleForm() {
+        int n = 500;
+        int p = 7;
+        int k = 3;
+        DeepLinearAutoencoder ae = new DeepLinearAutoencoder(gaussianData(n, p, 9), n, p, k);
+        Random r = new Random(10);
+        try (Plan gram = Plan.compile(ae.program(), cpu); Plan data = Plan.compile(ae.programOnData(), cpu)) {
+            for (int trial = 0; trial < 3; trial++) {
+                double[] th = GradCheck.gaussian(r, ae.nParams(), 0.7);
+                Linearization a = gram.at(th);
+                double va = a.value();
+                double[] ga = a.gradientArray();
+                Linearization b = data.at(th);
+                GradCheck.close(b.value(), va, TOL, 1e-12, "loss");
+                GradCheck.closeVec(b.gradientArray(), ga, TOL, 1e-12, "gradient");
+                GradCheck.closeVec(GradCheck.hessian(data, th), GradCheck.hessian(gram, th), TOL, 1e-12, "Hessian");
+            }
         }
     }
 
@@ -195,7 +217,7 @@ class AnalyticHessianTest {
         for (int j = 0; j < p; j++) {
             trace += c[j * p + j];
         }
-        try (Plan plan = Plan.compile(ae.program(), cpu)) {
+        try (Plan plan = Plan.compile(ae.programOnData(), cpu)) {
             Linearization lin = plan.at(new double[ae.nParams()]);
             assertEquals(trace / p, lin.value(), 1e-12 * trace);
             assertEquals(0.0, lin.gradNormSq(), 0.0, "the gradient at θ = 0 is exactly zero");
