@@ -145,6 +145,28 @@ public final class Report {
         return sb.toString();
     }
 
+    /** The analytic critical classes of the deep linear autoencoder, summarized (E1). */
+    static String analyticSection(List<AnalyticTable.Row> rows) {
+        StringBuilder sb = new StringBuilder("\n## Analytic critical points (analytic.csv)\n\n");
+        sb.append("| eigenvectors kept | classes | loss min | loss max | index min | index max | max ‖g‖² |\n");
+        sb.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+        int maxSize = rows.stream().mapToInt(AnalyticTable.Row::size).max().orElse(-1);
+        for (int size = 0; size <= maxSize; size++) {
+            int sz = size;
+            List<AnalyticTable.Row> g = rows.stream().filter(r -> r.size() == sz).toList();
+            sb.append(String.format(Locale.ROOT, "| %d | %d | %.6f | %.6f | %.4f | %.4f | %.2e |%n", size, g.size(),
+                    g.stream().mapToDouble(AnalyticTable.Row::loss).min().orElse(Double.NaN),
+                    g.stream().mapToDouble(AnalyticTable.Row::loss).max().orElse(Double.NaN),
+                    g.stream().mapToDouble(AnalyticTable.Row::index).min().orElse(Double.NaN),
+                    g.stream().mapToDouble(AnalyticTable.Row::index).max().orElse(Double.NaN),
+                    g.stream().mapToDouble(AnalyticTable.Row::gradNormSq).max().orElse(Double.NaN)));
+        }
+        rows.stream().filter(r -> r.size() == 0).findFirst().ifPresent(z -> sb.append(String.format(Locale.ROOT,
+                "%nThe zero point: loss %.6f, Morse index %.4f, ‖g‖² %.1e. %d classes in all.%n", z.loss(), z.index(),
+                z.gradNormSq(), rows.size())));
+        return sb.toString();
+    }
+
     /** A run's trace columns, read from its CSV. */
     record Trace(double[] gradNormSq, double[] r, double[] x, double[] y) {
     }
@@ -209,7 +231,12 @@ public final class Report {
                     + runs.stream().findFirst().map(r -> r.path("problem").asText()).orElse("?")
                     + "\n- runs recorded: " + runs.size();
         }
-        RunsFile.writeAtomically(dir.resolve("summary.md"), summary(title, info, runs));
+        String text = summary(title, info, runs);
+        Path analyticCsv = dir.resolve("analytic.csv");
+        if (Files.exists(analyticCsv)) {
+            text += analyticSection(AnalyticTable.read(analyticCsv));
+        }
+        RunsFile.writeAtomically(dir.resolve("summary.md"), text);
         Path plots = dir.resolve("plots");
         Files.createDirectories(plots);
         traces(dir, runs, plots);
