@@ -38,6 +38,9 @@ public final class Executor implements RunExecutor {
     private final Path out;
     private final Backend backend;
     private final Plan plan;
+    /** The objective the methods see: the plan, or for two-parameter problems the plan behind a path recorder. */
+    private final dev.morse.ad.Objective objective;
+    private final PathRecorder path;
     private final Map<String, NewtonMr> newton = new HashMap<>();
     private HessianOperator evalH;
     private MorseIndex.Workspace evalWs;
@@ -51,6 +54,8 @@ public final class Executor implements RunExecutor {
         this.out = out;
         this.backend = backend;
         this.plan = Plan.compile(problem.program(), backend);
+        this.path = plan.n() == 2 ? new PathRecorder(plan) : null;
+        this.objective = path != null ? path : plan;
     }
 
     @Override
@@ -58,9 +63,12 @@ public final class Executor implements RunExecutor {
         Spec.MethodSpec m = spec.methods().get(job.methodIndex());
         StartPoints.StartPoint sp = starts.get(job.run());
         Run run;
+        if (path != null) {
+            path.reset();
+        }
         switch (m.kind()) {
             case "newton-mr":
-                run = newton.computeIfAbsent(m.name(), k -> new NewtonMr(plan, newtonOptions(m))).run(sp.theta());
+                run = newton.computeIfAbsent(m.name(), k -> new NewtonMr(objective, newtonOptions(m))).run(sp.theta());
                 break;
             default:
                 throw new SpecException("methods[" + job.methodIndex() + "].kind", "\"" + m.kind()
@@ -154,7 +162,15 @@ public final class Executor implements RunExecutor {
         if (!spec.record().traces()) {
             return new RunResult(f, new String[0], List.of());
         }
-        boolean twoD = n == 2 && run.trace().size() == thetaPath.size();
+        List<double[]> thetaPath = List.of();
+        if (path != null) {
+            double[] losses = new double[run.trace().size()];
+            for (int i = 0; i < losses.length; i++) {
+                losses[i] = run.trace().get(i).loss();
+            }
+            thetaPath = path.match(losses);
+        }
+        boolean twoD = n == 2 && !thetaPath.isEmpty() && thetaPath.stream().allMatch(java.util.Objects::nonNull);
         List<String> head = new ArrayList<>(List.of("iteration", "loss", "grad_norm_sq", "alpha", "flag",
                 "solver_iterations", "r", "r_H", "gamma", "seconds", "hvps", "gradients"));
         if (twoD) {
@@ -185,9 +201,6 @@ public final class Executor implements RunExecutor {
         }
         return new RunResult(f, head.toArray(new String[0]), rows);
     }
-
-    /** θ along the last run, when the method records it (two-parameter problems). */
-    private final List<double[]> thetaPath = new ArrayList<>();
 
     private static void putNum(ObjectNode f, String key, double v) {
         if (Double.isFinite(v)) {
