@@ -23,9 +23,12 @@ public final class Plan implements Objective {
 
     /** Compile options. */
     public record Options(int maxBlock, long blockBudgetBytes) {
-        /** Block capacity chosen from a 1 GiB budget for the k-dependent buffers, at most 64. */
+        /**
+         * Block capacity chosen from a 256 MiB budget for the k-dependent buffers, at most 64:
+         * larger blocks fall out of cache and cost more per direction than single HVPs.
+         */
         public static Options defaults() {
-            return new Options(0, 1L << 30);
+            return new Options(0, 256L << 20);
         }
 
         public Options withMaxBlock(int k) {
