@@ -35,10 +35,6 @@ public final class HessianOperator implements SymmetricOperator, AutoCloseable {
     }
 
     /**
-     * Largest N assembled automatically: 8·N² bytes (32 MB at 2048), and a MINRES-QLP solve
-     * of up to N iterations then costs N gemv instead of N HVPs.
-     */
-    /**
      * Assembling H costs N HVP-equivalents per Newton step (measured: ~800-1300 on the papers'
      * MLPs, whose blocks do not beat single HVPs on a CPU), while MINRES-QLP at rtol 5e-4
      * typically needs tens to a few hundred HVPs: dense pays only for small N, or when the
