@@ -177,7 +177,7 @@ public final class NewtonMr implements AutoCloseable {
                 stop = StopReason.NON_FINITE;
                 break;
             }
-            if (s < opt.gradNormSqFloor()) {
+            if (s < opt.gradNormSqFloor() || s == 0) { // an exactly zero gradient ends any run
                 trace.add(row(t, loss, s, Double.NaN, null, 0, Double.NaN, Double.NaN, t0, hvp0));
                 stop = StopReason.GRAD_FLOOR;
                 break;

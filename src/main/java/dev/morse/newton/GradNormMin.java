@@ -1,0 +1,196 @@
+package dev.morse.newton;
+
+import dev.morse.ad.Linearization;
+import dev.morse.ad.Objective;
+import dev.morse.backend.Backend;
+import dev.morse.backend.DArray;
+import dev.morse.optim.LineSearch;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gradient-norm minimization (thesis Algorithm 2): gradient descent on G(θ) = ½‖∇L(θ)‖²,
+ * whose gradient is ∇G = H·g (Theorem 2.1, one HVP), with a backtracking line search on G
+ * (Armijo) or a line search satisfying the Wolfe conditions on G (as in thesis Fig 3.2,
+ * "BTLS-GNM"). After an Armijo step the next search starts at α/β.
+ */
+public final class GradNormMin implements AutoCloseable {
+
+    public enum Search { ARMIJO, WOLFE }
+
+    /**
+     * @param alpha0          first trial step
+     * @param beta            backtracking factor (Armijo)
+     * @param c1              sufficient-decrease constant
+     * @param c2              curvature constant (Wolfe)
+     * @param maxEvaluations  merit evaluations per line search
+     */
+    public record Options(int maxIterations, Search search, double alpha0, double beta, double c1, double c2,
+                          int maxEvaluations, double gradNormSqFloor) {
+        public Options {
+            if (maxIterations < 0 || !(alpha0 > 0) || !(beta > 0 && beta < 1) || !(c1 > 0 && c1 < 1)
+                    || !(c2 > c1 && c2 < 1) || maxEvaluations < 1 || !(gradNormSqFloor >= 0)) {
+                throw new IllegalArgumentException("gradient-norm minimization: invalid options " + maxIterations
+                        + ", α0 " + alpha0 + ", β " + beta + ", c1 " + c1 + ", c2 " + c2 + ", evals " + maxEvaluations);
+            }
+        }
+
+        /** Armijo backtracking, α0 = 1, β = 0.5, c1 = 1e-4, c2 = 0.9, 25000 iterations (thesis Fig 3.2). */
+        public static Options defaults() {
+            return new Options(25000, Search.ARMIJO, 1.0, 0.5, 1e-4, 0.9, 60, 0.0);
+        }
+
+        public Options withSearch(Search v) {
+            return new Options(maxIterations, v, alpha0, beta, c1, c2, maxEvaluations, gradNormSqFloor);
+        }
+
+        public Options withMaxIterations(int v) {
+            return new Options(v, search, alpha0, beta, c1, c2, maxEvaluations, gradNormSqFloor);
+        }
+
+        public Options withGradNormSqFloor(double v) {
+            return new Options(maxIterations, search, alpha0, beta, c1, c2, maxEvaluations, v);
+        }
+    }
+
+    private final Objective obj;
+    private final Options opt;
+    private final Backend be;
+    private final int n;
+    private DArray theta;
+    private DArray trial;
+    private final DArray d;
+    private final DArray hg;
+    private final DArray diff;
+    private long hvps;
+    private long gradients;
+    private Linearization lastTrial;
+    private boolean closed;
+
+    public GradNormMin(Objective objective, Options options) {
+        this.obj = objective;
+        this.opt = options;
+        this.be = objective.backend();
+        this.n = objective.n();
+        this.theta = be.alloc(n);
+        this.trial = be.alloc(n);
+        this.d = be.alloc(n);
+        this.hg = be.alloc(n);
+        this.diff = be.alloc(n);
+    }
+
+    public Run run(double[] theta0) {
+        if (theta0.length != n) {
+            throw new IllegalArgumentException("gradient-norm minimization: θ₀ has length " + theta0.length + ", N = " + n);
+        }
+        if (closed) {
+            throw new IllegalStateException("gradient-norm minimization used after close");
+        }
+        be.upload(theta0, 0, theta, 0, n);
+        final long t0 = System.nanoTime();
+        hvps = 0;
+        gradients = 1;
+        List<String> warnings = new ArrayList<>();
+        if (!obj.nonSmooth().isEmpty()) {
+            warnings.add("the loss is not twice differentiable everywhere (" + String.join(", ", obj.nonSmooth())
+                    + "): H·g is unreliable at its kinks");
+        }
+        List<Iterate> trace = new ArrayList<>();
+        Linearization lin = obj.at(theta, 0);
+        double alphaStart = opt.alpha0();
+        StopReason stop;
+        int t = 0;
+        LineSearch.Merit merit = new LineSearch.Merit() {
+            @Override
+            public double value(double a) {
+                be.copy(n, theta, 0, trial, 0);
+                be.axpy(n, a, d, 0, trial, 0);
+                gradients++;
+                lastTrial = obj.at(trial, 0);
+                return lastTrial.finite() ? 0.5 * lastTrial.gradNormSq() : Double.NaN;
+            }
+
+            @Override
+            public double slope(double a) {
+                // ∇G(θ + αd)ᵀd = (H'g')ᵀd
+                lastTrial.hvp(lastTrial.gradient(), 0, hg, 0);
+                hvps++;
+                return be.dot(n, hg, 0, d, 0);
+            }
+
+            @Override
+            public boolean noMove(double a) {
+                be.copy(n, theta, 0, diff, 0);
+                be.axpy(n, a, d, 0, diff, 0);
+                be.axpy(n, -1.0, theta, 0, diff, 0);
+                return be.nrm2(n, diff, 0) == 0;
+            }
+        };
+        while (true) {
+            final double loss = lin.value();
+            final double s = lin.gradNormSq();
+            if (!lin.finite()) {
+                trace.add(row(t, loss, s, Double.NaN, t0));
+                stop = StopReason.NON_FINITE;
+                break;
+            }
+            if (s < opt.gradNormSqFloor() || s == 0) { // an exactly zero gradient ends any run
+                trace.add(row(t, loss, s, Double.NaN, t0));
+                stop = StopReason.GRAD_FLOOR;
+                break;
+            }
+            if (t >= opt.maxIterations()) {
+                trace.add(row(t, loss, s, Double.NaN, t0));
+                stop = StopReason.ITERATION_CAP;
+                break;
+            }
+            // d = −∇G = −H g (Alg 2 line 6)
+            lin.hvp(lin.gradient(), 0, hg, 0);
+            hvps++;
+            be.axpby(n, -1.0, hg, 0, 0.0, d, 0);
+            final double slope0 = -be.dot(n, hg, 0, hg, 0);
+            if (slope0 == 0) {
+                trace.add(row(t, loss, s, 0.0, t0)); // H g = 0: a gradient-flat (or critical) point
+                stop = StopReason.THETA_UNCHANGED;
+                break;
+            }
+            LineSearch.Result ls = opt.search() == Search.ARMIJO
+                    ? LineSearch.armijo(merit, 0.5 * s, slope0, alphaStart, opt.beta(), opt.c1(), 0.0, opt.maxEvaluations())
+                    : LineSearch.wolfe(merit, 0.5 * s, slope0, alphaStart, opt.c1(), opt.c2(), opt.maxEvaluations());
+            trace.add(row(t, loss, s, ls.alpha(), t0));
+            if (ls.alpha() == 0) {
+                stop = StopReason.THETA_UNCHANGED;
+                break;
+            }
+            if (!ls.atAlpha()) {
+                merit.value(ls.alpha());
+            }
+            DArray tmp = theta;
+            theta = trial;
+            trial = tmp;
+            lin = lastTrial;
+            alphaStart = opt.search() == Search.ARMIJO ? ls.alpha() / opt.beta() : ls.alpha();
+            t++;
+        }
+        double[] out = new double[n];
+        be.download(theta, 0, out, 0, n);
+        return new Run("gradient-norm-minimization", out, trace, stop, warnings);
+    }
+
+    private Iterate row(int t, double loss, double s, double alpha, long t0) {
+        return new Iterate(t, loss, s, alpha, null, 0, Double.NaN, Double.NaN, Double.NaN, List.of(),
+                (System.nanoTime() - t0) * 1e-9, hvps, gradients);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            theta.close();
+            trial.close();
+            d.close();
+            hg.close();
+            diff.close();
+        }
+    }
+}
