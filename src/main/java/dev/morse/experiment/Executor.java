@@ -9,6 +9,8 @@ import dev.morse.index.HessianOperator;
 import dev.morse.index.MorseIndex;
 import dev.morse.index.PointClass;
 import dev.morse.krylov.MinresQlp;
+import dev.morse.newton.DampedNewton;
+import dev.morse.newton.GradNormMin;
 import dev.morse.newton.Iterate;
 import dev.morse.newton.NewtonMr;
 import dev.morse.newton.Run;
@@ -41,7 +43,16 @@ public final class Executor implements RunExecutor {
     /** The objective the methods see: the plan, or for two-parameter problems the plan behind a path recorder. */
     private final dev.morse.ad.Objective objective;
     private final PathRecorder path;
-    private final Map<String, NewtonMr> newton = new HashMap<>();
+    /** One solver per method (its workspaces reused from run to run). */
+    private final Map<String, Solver> solvers = new HashMap<>();
+
+    /** A critical-point method or optimizer as the executor drives it. */
+    interface Solver extends AutoCloseable {
+        Run run(double[] theta0);
+
+        @Override
+        void close();
+    }
     private HessianOperator evalH;
     private MorseIndex.Workspace evalWs;
 
@@ -66,15 +77,58 @@ public final class Executor implements RunExecutor {
         if (path != null) {
             path.reset();
         }
-        switch (m.kind()) {
-            case "newton-mr":
-                run = newton.computeIfAbsent(m.name(), k -> new NewtonMr(objective, newtonOptions(m))).run(sp.theta());
-                break;
-            default:
-                throw new SpecException("methods[" + job.methodIndex() + "].kind", "\"" + m.kind()
-                        + "\" is not available in this build");
-        }
+        run = solvers.computeIfAbsent(m.name(), k -> solver(m)).run(sp.theta());
         return evaluate(job, m, sp, run);
+    }
+
+    private Solver solver(Spec.MethodSpec m) {
+        switch (m.kind()) {
+            case "newton-mr": {
+                NewtonMr s = new NewtonMr(objective, newtonOptions(m));
+                return new Solver() {
+                    public Run run(double[] t) {
+                        return s.run(t);
+                    }
+
+                    public void close() {
+                        s.close();
+                    }
+                };
+            }
+            case "damped-newton": {
+                DampedNewton s = new DampedNewton(objective, DampedNewton.Options.defaults()
+                        .withMaxIterations(m.iterations()).withGammas(m.nums("gammas"))
+                        .withSolver(MinresQlp.Options.defaults().withRtol(m.num("rtol")).withMaxit((int) m.num("maxit"))
+                                .withMaxxnorm(1e4).withAcondlim(1e7).withTrancond(1e4))
+                        .withHessian(hessianMode(m.str("hessian"))));
+                return new Solver() {
+                    public Run run(double[] t) {
+                        return s.run(t);
+                    }
+
+                    public void close() {
+                        s.close();
+                    }
+                };
+            }
+            case "gnm": {
+                GradNormMin.Options d = GradNormMin.Options.defaults();
+                GradNormMin s = new GradNormMin(objective, new GradNormMin.Options(m.iterations(),
+                        m.str("line_search").equals("wolfe") ? GradNormMin.Search.WOLFE : GradNormMin.Search.ARMIJO,
+                        m.num("alpha"), m.num("beta"), m.num("rho"), d.c2(), d.maxEvaluations(), 0.0));
+                return new Solver() {
+                    public Run run(double[] t) {
+                        return s.run(t);
+                    }
+
+                    public void close() {
+                        s.close();
+                    }
+                };
+            }
+            default:
+                return OptimizerSolvers.create(objective, m);
+        }
     }
 
     static NewtonMr.Options newtonOptions(Spec.MethodSpec m) {
@@ -225,8 +279,8 @@ public final class Executor implements RunExecutor {
 
     @Override
     public void close() {
-        for (NewtonMr nm : newton.values()) {
-            nm.close();
+        for (Solver sv : solvers.values()) {
+            sv.close();
         }
         if (evalH != null) {
             evalH.close();
