@@ -8,13 +8,16 @@ import dev.morse.backend.DArray;
 import dev.morse.backend.Inertia;
 import dev.morse.backend.LinalgStatus;
 import dev.morse.backend.cuda.SelfTest;
+import dev.morse.index.HessianOperator;
+import dev.morse.newton.NewtonMr;
+import dev.morse.newton.Run;
 import java.util.List;
 import java.util.Random;
 
 /**
  * Engine-level checks of one backend against a reference backend (the CPU): value, gradient,
- * HVP, hvpBlock, dense Hessian, its spectrum and inertia, on a small MLP of every primitive
- * kind an MLP uses; plus the time of one marginal HVP on each backend. Used by
+ * HVP, hvpBlock, dense Hessian, its spectrum and inertia, two Newton-MR steps, on a small MLP
+ * of every primitive kind an MLP uses; plus the time of one marginal HVP on each backend. Used by
  * {@code morse selftest} and by the engine conformance tests.
  */
 public final class EngineSelfTest implements SelfTest.Extension {
@@ -50,7 +53,17 @@ public final class EngineSelfTest implements SelfTest.Extension {
 
     /** The quantities one backend computes, downloaded. */
     private record Computed(double value, double[] grad, double[] hv, double[] block, double[] hess, double[] eig,
-                            Inertia inertia, double hvpMillis) {
+                            Inertia inertia, double hvpMillis, double[] newtonTheta, double newtonGradNormSq) {
+    }
+
+    /** Two Newton-MR steps (matrix-free, MINRES-QLP on the device) from θ: the end point and its ‖g‖². */
+    private static double[] newtonSteps(Plan plan, double[] th, double[] g2) {
+        try (NewtonMr nm = new NewtonMr(plan, NewtonMr.Options.defaults().withMaxIterations(2)
+                .withHessian(HessianOperator.Mode.MATRIX_FREE))) {
+            Run run = nm.run(th);
+            g2[0] = run.finalGradNormSq();
+            return run.theta();
+        }
     }
 
     private static Computed compute(Backend b, Program p, double[] th, double[] v, int k) {
@@ -85,7 +98,9 @@ public final class EngineSelfTest implements SelfTest.Extension {
             double[] eig = st.ok() ? get(b, w, 0, n) : null;
             b.upload(hess, 0, h, 0, n * n);
             Inertia in = b.inertia(n, h, 0);
-            return new Computed(value, grad, hv, block, hess, eig, in, ms);
+            double[] g2 = new double[1];
+            double[] nt = newtonSteps(plan, th, g2);
+            return new Computed(value, grad, hv, block, hess, eig, in, ms, nt, g2[0]);
         }
     }
 
@@ -116,6 +131,8 @@ public final class EngineSelfTest implements SelfTest.Extension {
         boolean same = c.inertia.negative() == d.inertia.negative() && c.inertia.positive() == d.inertia.positive();
         rows.add(new SelfTest.Row("Hessian inertia (sytrf)", same ? 0.0 : 1.0, 0.0, same,
                 "neg/zero/pos " + d.inertia.negative() + "/" + d.inertia.zero() + "/" + d.inertia.positive()));
+        add(rows, "Newton-MR, 2 steps: θ", relErr(c.newtonTheta, d.newtonTheta));
+        add(rows, "Newton-MR, 2 steps: ‖g‖²", relErr(new double[] {c.newtonGradNormSq}, new double[] {d.newtonGradNormSq}));
         timings.add(new SelfTest.Timing("marginal HVP " + net.name() + " (N = " + n + ")", device.name(), d.hvpMillis));
         timings.add(new SelfTest.Timing("marginal HVP " + net.name() + " (N = " + n + ")", reference.name(),
                 c.hvpMillis));

@@ -45,6 +45,43 @@ class CliTest {
     }
 
     @Test
+    void evalTellsWhatAPointIs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path flat = dir.resolve("flat.txt");
+        java.nio.file.Files.writeString(flat, Math.sqrt(2) + "\n0\n");
+        Run r = run("eval", "experiments/e4-quartic.yaml", flat.toString(), "--json", "--backend", "cpu");
+        assertEquals(0, r.code(), r.err());
+        com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertEquals(2, j.get("n_params").asInt());
+        assertEquals(Math.pow(9 - 4 * Math.sqrt(2), 2), j.get("grad_norm_sq").asDouble(), 1e-12,
+                "the quartic's gradient-flat point has ‖g‖² = (9 − 4√2)²");
+        assertEquals(0.0, j.get("index").asDouble());
+        assertEquals(10.0, j.get("max_eig").asDouble(), 1e-12);
+        for (String key : new String[] {"loss", "min_eig"}) {
+            assertTrue(j.has(key), key);
+        }
+        java.nio.file.Path bad = dir.resolve("bad.txt");
+        java.nio.file.Files.writeString(bad, "1 2 3");
+        Run b = run("eval", "experiments/e4-quartic.yaml", bad.toString(), "--backend", "cpu");
+        assertEquals(2, b.code());
+        assertTrue(b.err().contains("holds 3 numbers") && b.err().contains("N = 2"), b.err());
+        assertEquals(1, b.err().strip().lines().count(), "one line: " + b.err());
+        java.nio.file.Files.writeString(bad, "1 x");
+        assertEquals(2, run("eval", "experiments/e4-quartic.yaml", bad.toString(), "--backend", "cpu").code());
+        assertEquals(2, run("eval", "experiments/e4-quartic.yaml", dir.resolve("missing").toString(), "--backend",
+                "cpu").code());
+    }
+
+    @Test
+    void unusableBackendIsAUserError() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(dev.morse.backend.Backends.cudaStatus().usable(),
+                "CUDA is usable here");
+        Run r = run("selftest", "--backend", "cuda");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("morse: cuda backend not usable:"), r.err());
+        assertTrue(!r.err().contains("at dev.morse"), "no stack trace: " + r.err());
+    }
+
+    @Test
     void badOptionsAreUserErrors() {
         assertEquals(2, run("bench", "hvp", "--networks", "12-x@3", "--no-peer").code());
         assertEquals(2, run("bench", "hvp", "--no-such-option").code());
