@@ -189,7 +189,7 @@ public final class MorseIndex {
      * the diagonal is column 0, so adding the row vector (c, 0, …, 0) to the first N − 1 such
      * rows and c to the last element does it. {@code e} is scratch of length N + 1.
      */
-    static void addToDiagonal(Backend be, int n, DArray a, long ao, double c, DArray e) {
+    public static void addToDiagonal(Backend be, int n, DArray a, long ao, double c, DArray e) {
         be.fill(n + 1L, 0.0, e, 0);
         be.fill(1, c, e, 0);
         if (n > 1) {

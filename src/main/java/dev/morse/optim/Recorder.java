@@ -1,0 +1,41 @@
+package dev.morse.optim;
+
+import dev.morse.ad.Linearization;
+import dev.morse.backend.Backend;
+import dev.morse.backend.DArray;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Records an optimizer's iterates (package-private helper). */
+final class Recorder {
+    private final Backend be;
+    private final int n;
+    private final Snapshots snapshots;
+    private final List<TrajectoryPoint> points = new ArrayList<>();
+    private final long t0 = System.nanoTime();
+
+    Recorder(Backend be, int n, Snapshots snapshots) {
+        this.be = be;
+        this.n = n;
+        this.snapshots = snapshots;
+    }
+
+    void record(int iteration, Linearization lin, DArray theta) {
+        record(iteration, lin.value(), lin.gradNormSq(), theta);
+    }
+
+    void record(int iteration, double loss, double gradNormSq, DArray theta) {
+        double[] th = null;
+        if (snapshots.take(iteration)) {
+            th = new double[n];
+            be.download(theta, 0, th, 0, n);
+        }
+        points.add(new TrajectoryPoint(iteration, loss, gradNormSq, th));
+    }
+
+    Trajectory finish(String method, DArray theta, String stop) {
+        double[] th = new double[n];
+        be.download(theta, 0, th, 0, n);
+        return new Trajectory(method, points, th, stop, (System.nanoTime() - t0) * 1e-9);
+    }
+}
