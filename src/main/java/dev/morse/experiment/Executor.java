@@ -206,6 +206,20 @@ public final class Executor implements RunExecutor {
                 f.putNull("index");
             }
         }
+        if (spec.record().theta()) {
+            String rel = "thetas/" + job.stem() + ".txt";
+            StringBuilder sb = new StringBuilder();
+            for (double v : th) {
+                sb.append(v).append('\n');
+            }
+            try {
+                Files.createDirectories(out.resolve("thetas"));
+                RunsFile.writeAtomically(out.resolve(rel), sb.toString());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            f.put("theta", rel);
+        }
         putNum(f, "final_r", last.r());
         putNum(f, "final_r_H", last.rH());
         putNum(f, "max_r", run.maxR());

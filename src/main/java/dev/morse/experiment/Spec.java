@@ -349,6 +349,7 @@ public record Spec(String name, String description, long seed, String backend, i
             case "levenberg-marquardt":
                 p.put("epsilon", m.number("epsilon", 1e-3, 0.0, 1e12, true));
                 p.put("factor", m.number("factor", 10.0, 1.0, 1e6, true));
+                p.put("merit", m.str("merit", "grad-norm", "grad-norm", "loss"));
                 break;
             case "bfgs":
             case "lbfgs":
