@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 class ZeroAllocationTest {
     /** Heap bytes a warm call may allocate: none (the JIT's escape analysis must leave nothing). */
     private static final long HEAP_SLACK = 0;
+    /** Measured rounds after warm-up; the least allocation counts. */
+    private static final int ROUNDS = 5;
 
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -54,12 +56,18 @@ class ZeroAllocationTest {
             // the probe itself allocates a little: measure it and subtract
             long probe0 = threadAllocatedBytes();
             long probe = threadAllocatedBytes() - probe0;
-            long heapBefore = threadAllocatedBytes();
-            Linearization lin = plan.at(th, 0);
-            lin.gradNormSq();
-            lin.hvp(v, 0, out, 0);
-            lin.hvpBlock(k, v, 0, out, 0);
-            long heap = threadAllocatedBytes() - heapBefore - probe;
+            // The least over several rounds: a real allocation shows in every round, while a JIT
+            // recompilation that lands in one round (seen in the full suite, once other classes
+            // made call sites polymorphic) allocates only in that one.
+            long heap = Long.MAX_VALUE;
+            for (int round = 0; round < ROUNDS; round++) {
+                long heapBefore = threadAllocatedBytes();
+                Linearization lin = plan.at(th, 0);
+                lin.gradNormSq();
+                lin.hvp(v, 0, out, 0);
+                lin.hvpBlock(k, v, 0, out, 0);
+                heap = Math.min(heap, threadAllocatedBytes() - heapBefore - probe);
+            }
             assertEquals(devBefore, b.allocations(), "device arrays allocated by a warm gradient/HVP/hvpBlock");
             assertTrue(heap <= HEAP_SLACK, "Java heap bytes allocated by a warm gradient/HVP/hvpBlock: " + heap);
             th.close();
