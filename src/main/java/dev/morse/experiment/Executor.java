@@ -12,6 +12,7 @@ import dev.morse.krylov.MinresQlp;
 import dev.morse.newton.DampedNewton;
 import dev.morse.newton.GradNormMin;
 import dev.morse.newton.Iterate;
+import dev.morse.newton.IterateListener;
 import dev.morse.newton.NewtonMr;
 import dev.morse.newton.Run;
 import java.io.IOException;
@@ -48,13 +49,21 @@ public final class Executor implements RunExecutor {
 
     /** A critical-point method or optimizer as the executor drives it. */
     interface Solver extends AutoCloseable {
-        Run run(double[] theta0);
+        /** A run; {@code listener} sees every iterate when {@link #showsIterates()}, else it is ignored. */
+        Run run(double[] theta0, IterateListener listener);
+
+        /** Whether the listener sees the iterates (the critical-point methods; not the optimizers). */
+        default boolean showsIterates() {
+            return true;
+        }
 
         @Override
         void close();
     }
     private HessianOperator evalH;
     private MorseIndex.Workspace evalWs;
+    /** The first iterate below each of record.cutoffs, per run (null when none are asked for). */
+    private final Cutoffs cutoffs;
 
     public Executor(Spec spec, Problem problem, List<StartPoints.StartPoint> starts, List<AnalyticTable.Row> analytic,
                     Path out, Backend backend) {
@@ -67,6 +76,8 @@ public final class Executor implements RunExecutor {
         this.plan = Plan.compile(problem.program(), backend);
         this.path = plan.n() == 2 ? new PathRecorder(plan) : null;
         this.objective = path != null ? path : plan;
+        double[] eps = spec.record().cutoffs();
+        this.cutoffs = eps.length == 0 ? null : new Cutoffs(eps);
     }
 
     @Override
@@ -77,8 +88,17 @@ public final class Executor implements RunExecutor {
         if (path != null) {
             path.reset();
         }
-        run = solvers.computeIfAbsent(m.name(), k -> solver(m)).run(sp.theta());
-        return evaluate(job, m, sp, run);
+        Solver s = solvers.computeIfAbsent(m.name(), k -> solver(m));
+        boolean cut = cutoffs != null && s.showsIterates();
+        if (cut) {
+            cutoffs.reset();
+        }
+        run = s.run(sp.theta(), cut ? cutoffs : IterateListener.NONE);
+        RunResult result = evaluate(job, m, sp, run);
+        if (cut) {
+            cutoffs.put(result.fields());
+        }
+        return result;
     }
 
     private Solver solver(Spec.MethodSpec m) {
@@ -86,8 +106,8 @@ public final class Executor implements RunExecutor {
             case "newton-mr": {
                 NewtonMr s = new NewtonMr(objective, newtonOptions(m));
                 return new Solver() {
-                    public Run run(double[] t) {
-                        return s.run(t);
+                    public Run run(double[] t, IterateListener l) {
+                        return s.run(t, l);
                     }
 
                     public void close() {
@@ -102,8 +122,8 @@ public final class Executor implements RunExecutor {
                                 .withMaxxnorm(1e4).withAcondlim(1e7).withTrancond(1e4))
                         .withHessian(hessianMode(m.str("hessian"))));
                 return new Solver() {
-                    public Run run(double[] t) {
-                        return s.run(t);
+                    public Run run(double[] t, IterateListener l) {
+                        return s.run(t, l);
                     }
 
                     public void close() {
@@ -117,8 +137,8 @@ public final class Executor implements RunExecutor {
                         m.str("line_search").equals("wolfe") ? GradNormMin.Search.WOLFE : GradNormMin.Search.ARMIJO,
                         m.num("alpha"), m.num("beta"), m.num("rho"), d.c2(), d.maxEvaluations(), 0.0));
                 return new Solver() {
-                    public Run run(double[] t) {
-                        return s.run(t);
+                    public Run run(double[] t, IterateListener l) {
+                        return s.run(t, l);
                     }
 
                     public void close() {
@@ -179,13 +199,8 @@ public final class Executor implements RunExecutor {
                     : pc == PointClass.GRADIENT_FLAT ? "gradient-flat" : "other");
             f.put("loss", loss);
             f.put("grad_norm_sq", g2);
-            if (spec.record().spectrum() && n <= spec.record().spectrumMaxN()) {
-                if (evalH == null) {
-                    evalH = new HessianOperator(backend, n, HessianOperator.Mode.DENSE);
-                    evalWs = new MorseIndex.Workspace(backend, n);
-                }
-                evalH.bind(lin);
-                MorseIndex.Spectrum s = MorseIndex.spectrum(evalH, evalWs);
+            MorseIndex.Spectrum s = spectrumAt(lin);
+            if (s != null) {
                 if (s.status().ok()) {
                     MorseIndex.Result idx = s.index(MorseIndex.DEFAULT_THRESHOLD);
                     f.put("index", idx.index());
@@ -268,6 +283,98 @@ public final class Executor implements RunExecutor {
             rows.add(row);
         }
         return new RunResult(f, head.toArray(new String[0]), rows);
+    }
+
+    /** The Hessian spectrum at a linearization, or null when the spec does not ask for it or N is too large. */
+    private MorseIndex.Spectrum spectrumAt(Linearization lin) {
+        int n = plan.n();
+        if (!spec.record().spectrum() || n > spec.record().spectrumMaxN()) {
+            return null;
+        }
+        if (evalH == null) {
+            evalH = new HessianOperator(backend, n, HessianOperator.Mode.DENSE);
+            evalWs = new MorseIndex.Workspace(backend, n);
+        }
+        evalH.bind(lin);
+        return MorseIndex.spectrum(evalH, evalWs);
+    }
+
+    /**
+     * Thesis Fig 3.3: each run "truncated at the first T such that ‖∇L(θ_T)‖² < ε", for each
+     * cutoff ε of the spec (∞ is the start point), with the loss and Morse index there and, for
+     * the deep linear autoencoder, whether they are an analytic critical point's. The index
+     * costs one dense eigendecomposition per cutoff crossed (when the spec records spectra).
+     */
+    private final class Cutoffs implements IterateListener {
+        private final double[] eps;
+        private final int[] iteration;
+        private final double[] loss;
+        private final double[] gradNormSq;
+        private final double[] index;
+
+        Cutoffs(double[] eps) {
+            this.eps = eps;
+            int k = eps.length;
+            iteration = new int[k];
+            loss = new double[k];
+            gradNormSq = new double[k];
+            index = new double[k];
+        }
+
+        void reset() {
+            java.util.Arrays.fill(iteration, -1);
+        }
+
+        @Override
+        public void iterate(int t, Linearization lin) {
+            if (!lin.finite()) {
+                return;
+            }
+            double s = lin.gradNormSq();
+            double idx = Double.NaN;
+            boolean evaluated = false;
+            for (int i = 0; i < eps.length; i++) {
+                if (iteration[i] >= 0 || !(s < eps[i])) {
+                    continue;
+                }
+                if (!evaluated) {
+                    evaluated = true;
+                    MorseIndex.Spectrum sp = spectrumAt(lin);
+                    if (sp != null && sp.status().ok()) {
+                        idx = sp.index(MorseIndex.DEFAULT_THRESHOLD).index();
+                    }
+                }
+                iteration[i] = t;
+                loss[i] = lin.value();
+                gradNormSq[i] = s;
+                index[i] = idx;
+            }
+        }
+
+        /** Adds the "cutoffs" list to a run's record. */
+        void put(ObjectNode f) {
+            ArrayNode a = f.putArray("cutoffs");
+            for (int i = 0; i < eps.length; i++) {
+                ObjectNode c = a.addObject();
+                if (Double.isInfinite(eps[i])) {
+                    c.put("cutoff", "inf");
+                } else {
+                    c.put("cutoff", eps[i]);
+                }
+                if (iteration[i] < 0) {
+                    c.putNull("iteration");
+                    continue;
+                }
+                c.put("iteration", iteration[i]);
+                c.put("loss", loss[i]);
+                c.put("grad_norm_sq", gradNormSq[i]);
+                putNum(c, "index", index[i]);
+                if (!analytic.isEmpty() && Double.isFinite(index[i])) {
+                    c.put("analytic_match", AnalyticTable.matches(analytic, loss[i], index[i], ANALYTIC_LOSS_TOL,
+                            0.5 / plan.n()));
+                }
+            }
+        }
     }
 
     private static void putNum(ObjectNode f, String key, double v) {

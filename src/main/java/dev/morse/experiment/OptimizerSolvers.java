@@ -2,6 +2,7 @@ package dev.morse.experiment;
 
 import dev.morse.ad.Objective;
 import dev.morse.newton.Iterate;
+import dev.morse.newton.IterateListener;
 import dev.morse.newton.NewtonMr;
 import dev.morse.newton.Run;
 import dev.morse.newton.StopReason;
@@ -72,7 +73,7 @@ final class OptimizerSolvers {
         NewtonMr probe = new NewtonMr(objective, NewtonMr.Options.defaults().withMaxIterations(1));
         return new Executor.Solver() {
             @Override
-            public Run run(double[] theta0) {
+            public Run run(double[] theta0, IterateListener ignored) {
                 Trajectory t = run.apply(theta0);
                 // r and r_H of the Newton direction at the end point
                 Iterate at = probe.run(t.finalTheta()).trace().get(0);
@@ -91,6 +92,11 @@ final class OptimizerSolvers {
                 List<String> warnings = t.stop().equals("iterations") || t.stop().equals("gradient floor")
                         ? List.of() : List.of(t.method() + " stopped: " + t.stop());
                 return new Run(t.method(), t.finalTheta(), rows, stop, warnings);
+            }
+
+            @Override
+            public boolean showsIterates() {
+                return false;
             }
 
             @Override

@@ -236,12 +236,14 @@ public final class Report {
         if (Files.exists(analyticCsv)) {
             text += analyticSection(AnalyticTable.read(analyticCsv));
         }
+        text += cutoffSection(runs);
         RunsFile.writeAtomically(dir.resolve("summary.md"), text);
         Path plots = dir.resolve("plots");
         Files.createDirectories(plots);
         traces(dir, runs, plots);
         lossIndex(dir, runs, plots);
         rCdfs(runs, plots);
+        cutoffPlots(dir, runs, plots);
         if (spec != null && spec.path("problem").path("kind").asText().equals("quartic")) {
             quartic(dir, runs, plots);
         }
@@ -305,27 +307,33 @@ public final class Report {
         }
     }
 
+    /** The analytic critical points (grey circles) under a loss-index scatter, when the directory has them. */
+    private static void addAnalytic(Path dir, XYChart c) throws IOException {
+        Path analytic = dir.resolve("analytic.csv");
+        if (!Files.exists(analytic)) {
+            return;
+        }
+        List<String> lines = Files.readAllLines(analytic);
+        List<String> head = Arrays.asList(lines.get(0).split(","));
+        int li = head.indexOf("loss");
+        int ii = head.indexOf("index");
+        double[] x = new double[lines.size() - 1];
+        double[] y = new double[lines.size() - 1];
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(",");
+            x[i - 1] = Double.parseDouble(f[ii]);
+            y[i - 1] = Double.parseDouble(f[li]);
+        }
+        XYSeries s = c.addSeries("analytic", x, y);
+        s.setMarkerColor(new Color(0xbbbbbb));
+        s.setMarker(SeriesMarkers.CIRCLE);
+    }
+
     private static void lossIndex(Path dir, List<ObjectNode> runs, Path plots) throws IOException {
         XYChart c = chart("loss and Morse index of end points (grey: analytic critical points)", "Morse index", "loss");
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         c.getStyler().setMarkerSize(7);
-        Path analytic = dir.resolve("analytic.csv");
-        if (Files.exists(analytic)) {
-            List<String> lines = Files.readAllLines(analytic);
-            List<String> head = Arrays.asList(lines.get(0).split(","));
-            int li = head.indexOf("loss");
-            int ii = head.indexOf("index");
-            double[] x = new double[lines.size() - 1];
-            double[] y = new double[lines.size() - 1];
-            for (int i = 1; i < lines.size(); i++) {
-                String[] f = lines.get(i).split(",");
-                x[i - 1] = Double.parseDouble(f[ii]);
-                y[i - 1] = Double.parseDouble(f[li]);
-            }
-            XYSeries s = c.addSeries("analytic", x, y);
-            s.setMarkerColor(new Color(0xbbbbbb));
-            s.setMarker(SeriesMarkers.CIRCLE);
-        }
+        addAnalytic(dir, c);
         for (String status : new String[] {"other", "gradient-flat", "critical"}) {
             List<double[]> pts = new ArrayList<>();
             for (ObjectNode r : runs) {
@@ -346,6 +354,140 @@ public final class Report {
         c.getStyler().setLegendVisible(true);
         if (!c.getSeriesMap().isEmpty()) {
             save(c, plots.resolve("loss-index.png"));
+        }
+    }
+
+    /** "1e-10", or "∞ (start)" for the start point. */
+    static String cutoffLabel(JsonNode cutoff) {
+        return cutoff.isNumber() ? String.format(Locale.ROOT, "%.0e", cutoff.asDouble()).replace("e-0", "e-")
+                : "∞ (start)";
+    }
+
+    /** Per method and cutoff ε: the runs' first iterates with ‖g‖² < ε (thesis Fig 3.3). */
+    static String cutoffSection(List<ObjectNode> runs) {
+        Map<String, Map<String, int[]>> by = new LinkedHashMap<>();
+        boolean analytic = false;
+        for (ObjectNode r : runs) {
+            for (JsonNode c : r.path("cutoffs")) {
+                int[] k = by.computeIfAbsent(r.path("method").asText(), m -> new LinkedHashMap<>())
+                        .computeIfAbsent(cutoffLabel(c.path("cutoff")), l -> new int[4]);
+                k[0]++;
+                if (c.path("iteration").isNumber()) {
+                    k[1]++;
+                }
+                if (c.has("analytic_match")) {
+                    analytic = true;
+                    k[2]++;
+                    if (c.path("analytic_match").asBoolean()) {
+                        k[3]++;
+                    }
+                }
+            }
+        }
+        if (by.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("\n## Cutoffs (thesis Fig 3.3)\n\nEach run truncated at its first iterate with "
+                + "‖g‖² < ε (∞: the start point), and the loss and Morse index there.\n\n");
+        sb.append(analytic ? "| method | ε | runs reaching ε | on an analytic (loss, index) |\n|---|---|---:|---:|\n"
+                : "| method | ε | runs reaching ε |\n|---|---|---:|\n");
+        for (Map.Entry<String, Map<String, int[]>> m : by.entrySet()) {
+            for (Map.Entry<String, int[]> e : m.getValue().entrySet()) {
+                int[] k = e.getValue();
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %d/%d |", m.getKey(), e.getKey(), k[1], k[0]));
+                if (analytic) {
+                    sb.append(String.format(Locale.ROOT, " %d/%d (%.0f%%) |", k[3], k[2],
+                            k[2] == 0 ? 0.0 : 100.0 * k[3] / k[2]));
+                }
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** One panel per cutoff, per method: loss against index at the first iterate below ε, over the analytic points. */
+    private static void cutoffPlots(Path dir, List<ObjectNode> runs, Path plots) throws IOException {
+        Map<String, Map<String, List<JsonNode>>> by = new LinkedHashMap<>();
+        for (ObjectNode r : runs) {
+            for (JsonNode c : r.path("cutoffs")) {
+                List<JsonNode> pts = by.computeIfAbsent(r.path("method").asText(), m -> new LinkedHashMap<>())
+                        .computeIfAbsent(cutoffLabel(c.path("cutoff")), l -> new ArrayList<>());
+                if (c.path("index").isNumber() && c.path("loss").isNumber()) {
+                    pts.add(c);
+                }
+            }
+        }
+        for (Map.Entry<String, Map<String, List<JsonNode>>> m : by.entrySet()) {
+            // shared axes, as in Fig 3.3: the analytic points and every panel's points
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            double xhi = 0;
+            for (List<JsonNode> pts : m.getValue().values()) {
+                for (JsonNode p : pts) {
+                    lo = Math.min(lo, p.path("loss").asDouble());
+                    hi = Math.max(hi, p.path("loss").asDouble());
+                    xhi = Math.max(xhi, p.path("index").asDouble());
+                }
+            }
+            Path analytic = dir.resolve("analytic.csv");
+            if (Files.exists(analytic)) {
+                for (AnalyticTable.Row row : AnalyticTable.read(analytic)) {
+                    lo = Math.min(lo, row.loss());
+                    hi = Math.max(hi, row.loss());
+                    xhi = Math.max(xhi, row.index());
+                }
+            }
+            double pad = 0.05 * (hi - lo);
+            List<java.awt.image.BufferedImage> panels = new ArrayList<>();
+            for (Map.Entry<String, List<JsonNode>> e : m.getValue().entrySet()) {
+                XYChart c = new XYChartBuilder().width(520).height(420).title("ε = " + e.getKey())
+                        .xAxisTitle("Morse index").yAxisTitle("loss").build();
+                c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                c.getStyler().setChartBackgroundColor(Color.WHITE).setPlotBackgroundColor(Color.WHITE)
+                        .setLegendVisible(false).setMarkerSize(6);
+                if (hi > lo) {
+                    c.getStyler().setYAxisMin(lo - pad).setYAxisMax(hi + pad);
+                }
+                c.getStyler().setXAxisMin(0.0).setXAxisMax(xhi <= 0.5 ? 0.5 : 1.0);
+                addAnalytic(dir, c);
+                for (boolean match : new boolean[] {false, true}) {
+                    double[][] xy = e.getValue().stream()
+                            .filter(p -> p.path("analytic_match").asBoolean(false) == match)
+                            .map(p -> new double[] {p.path("index").asDouble(), p.path("loss").asDouble()})
+                            .toArray(double[][]::new);
+                    if (xy.length > 0) {
+                        XYSeries s = c.addSeries(match ? "on an analytic point" : "elsewhere",
+                                Arrays.stream(xy).mapToDouble(p -> p[0]).toArray(),
+                                Arrays.stream(xy).mapToDouble(p -> p[1]).toArray());
+                        s.setMarker(SeriesMarkers.DIAMOND);
+                        s.setMarkerColor(match ? CRITICAL : FLAT);
+                    }
+                }
+                if (!c.getSeriesMap().isEmpty()) {
+                    panels.add(BitmapEncoder.getBufferedImage(c));
+                }
+            }
+            if (panels.isEmpty()) {
+                continue;
+            }
+            int cols = Math.min(2, panels.size());
+            int rows = (panels.size() + cols - 1) / cols;
+            int w = panels.get(0).getWidth();
+            int h = panels.get(0).getHeight();
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(cols * w, rows * h,
+                    java.awt.image.BufferedImage.TYPE_INT_RGB);
+            java.awt.Graphics2D g = img.createGraphics();
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, img.getWidth(), img.getHeight());
+            for (int i = 0; i < panels.size(); i++) {
+                g.drawImage(panels.get(i), (i % cols) * w, (i / cols) * h, null);
+            }
+            g.dispose();
+            Path file = plots.resolve("loss-index-cutoffs-" + m.getKey() + ".png");
+            Path tmp = file.resolveSibling("tmp-" + file.getFileName());
+            javax.imageio.ImageIO.write(img, "png", tmp.toFile());
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
     }
 

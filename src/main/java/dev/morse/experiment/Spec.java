@@ -58,8 +58,19 @@ public record Spec(String name, String description, long seed, String backend, i
         }
     }
 
-    /** What each run records. */
-    public record RecordSpec(boolean traces, boolean spectrum, boolean theta, int spectrumMaxN) {
+    /**
+     * What each run records. {@code cutoffs}: for each ε (largest first; ∞ is the start point),
+     * the loss and index at the first iterate with ‖g‖² < ε (thesis Fig 3.3).
+     */
+    public record RecordSpec(boolean traces, boolean spectrum, boolean theta, int spectrumMaxN, double[] cutoffs) {
+        public RecordSpec {
+            cutoffs = cutoffs.clone();
+        }
+
+        @Override
+        public double[] cutoffs() {
+            return cutoffs.clone();
+        }
     }
 
     public static final List<String> PROBLEMS = List.of("mlp", "deep-linear-autoencoder", "quartic", "sine-regression");
@@ -369,7 +380,7 @@ public record Spec(String name, String description, long seed, String backend, i
 
     private static RecordSpec record(SpecNode r) {
         RecordSpec rs = new RecordSpec(r.bool("traces", true), r.bool("spectrum", true), r.bool("theta", false),
-                r.integer("spectrum_max_n", 4000, 0, 1 << 20));
+                r.integer("spectrum_max_n", 4000, 0, 1 << 20), r.thresholds("cutoffs"));
         r.done();
         return rs;
     }

@@ -215,6 +215,44 @@ final class SpecNode {
         return out;
     }
 
+    /**
+     * A list of thresholds, each a positive number or {@code inf} (also {@code .inf}, YAML's
+     * spelling), returned sorted from the largest down; empty when the key is absent.
+     */
+    double[] thresholds(String key) {
+        JsonNode v = get(key);
+        if (v == null) {
+            return new double[0];
+        }
+        if (!v.isArray()) {
+            throw new SpecException(at(key), "expected a list of positive numbers or inf, got " + kind(v));
+        }
+        double[] out = new double[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode e = v.get(i);
+            String txt = e.isTextual() ? e.asText().trim().toLowerCase(java.util.Locale.ROOT) : "";
+            if (txt.equals("inf") || txt.equals(".inf") || txt.equals("infinity")) {
+                out[i] = Double.POSITIVE_INFINITY;
+            } else if (e.isNumber() && e.asDouble() > 0 && !Double.isNaN(e.asDouble())) {
+                out[i] = e.asDouble();
+            } else {
+                throw new SpecException(at(key) + "[" + i + "]", "expected a positive number or inf, got " + kind(e));
+            }
+        }
+        java.util.Arrays.sort(out);
+        for (int i = 1; i < out.length; i++) {
+            if (out[i] == out[i - 1]) {
+                throw new SpecException(at(key), "lists " + out[i] + " twice");
+            }
+        }
+        for (int i = 0; i < out.length / 2; i++) {
+            double t = out[i];
+            out[i] = out[out.length - 1 - i];
+            out[out.length - 1 - i] = t;
+        }
+        return out;
+    }
+
     /** Rejects keys that were never read. */
     void done() {
         Iterator<String> it = node.fieldNames();

@@ -120,6 +120,11 @@ public final class DampedNewton implements AutoCloseable {
     }
 
     public Run run(double[] theta0) {
+        return run(theta0, IterateListener.NONE);
+    }
+
+    /** A run whose every iterate θ_t is shown to {@code listener} before its step. */
+    public Run run(double[] theta0, IterateListener listener) {
         if (theta0.length != n) {
             throw new IllegalArgumentException("damped newton: θ₀ has length " + theta0.length + ", N = " + n);
         }
@@ -142,6 +147,7 @@ public final class DampedNewton implements AutoCloseable {
         while (true) {
             gradients++;
             Linearization lin = obj.at(theta, 0); // line 4: g ← ∇f(θ_t)
+            listener.iterate(t, lin);
             final double loss = lin.value();
             final double s = lin.gradNormSq();
             if (!lin.finite()) {

@@ -80,6 +80,11 @@ public final class GradNormMin implements AutoCloseable {
     }
 
     public Run run(double[] theta0) {
+        return run(theta0, IterateListener.NONE);
+    }
+
+    /** A run whose every iterate θ_t is shown to {@code listener} before its step. */
+    public Run run(double[] theta0, IterateListener listener) {
         if (theta0.length != n) {
             throw new IllegalArgumentException("gradient-norm minimization: θ₀ has length " + theta0.length + ", N = " + n);
         }
@@ -127,6 +132,7 @@ public final class GradNormMin implements AutoCloseable {
             }
         };
         while (true) {
+            listener.iterate(t, lin);
             final double loss = lin.value();
             final double s = lin.gradNormSq();
             if (!lin.finite()) {

@@ -140,19 +140,24 @@ public final class NewtonMr implements AutoCloseable {
     }
 
     public Run run(double[] theta0) {
+        return run(theta0, IterateListener.NONE);
+    }
+
+    /** A run whose every iterate θ_t is shown to {@code listener} before its step. */
+    public Run run(double[] theta0, IterateListener listener) {
         if (theta0.length != n) {
             throw new IllegalArgumentException("newton-mr: θ₀ has length " + theta0.length + ", N = " + n);
         }
         be.upload(theta0, 0, theta, 0, n);
-        return runFromTheta();
+        return runFromTheta(listener);
     }
 
     public Run run(DArray theta0, long off) {
         be.copy(n, theta0, off, theta, 0);
-        return runFromTheta();
+        return runFromTheta(IterateListener.NONE);
     }
 
-    private Run runFromTheta() {
+    private Run runFromTheta(IterateListener listener) {
         if (closed) {
             throw new IllegalStateException("newton-mr used after close");
         }
@@ -170,6 +175,7 @@ public final class NewtonMr implements AutoCloseable {
         StopReason stop;
         int t = 0;
         while (true) {
+            listener.iterate(t, lin);
             final double loss = lin.value();
             final double s = lin.gradNormSq();
             if (!lin.finite()) {
