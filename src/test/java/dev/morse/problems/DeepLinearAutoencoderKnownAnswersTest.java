@@ -14,6 +14,7 @@ import dev.morse.index.HessianOperator;
 import dev.morse.index.MorseIndex;
 import dev.morse.newton.NewtonMr;
 import dev.morse.newton.Run;
+import dev.morse.testing.SingleBlasThread;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -68,15 +69,9 @@ class DeepLinearAutoencoderKnownAnswersTest {
         data = Gaussian.e1(1);
         ae = new DeepLinearAutoencoder(data.features(), data.n(), data.d(), K);
         points = ae.analyticPoints();
-        // 2517 128×128 eigendecompositions: OpenBLAS's threaded dsyevd at this size is
-        // 10-30× slower than one thread when the 2 cores are shared with other jobs, so the
-        // table is computed on one thread (process-wide; restored at once).
-        int threads = CpuBackend.threads();
-        CpuBackend.setThreads(1);
-        try {
+        // 2517 Hessians and 128×128 eigendecompositions, on one BLAS thread (see SingleBlasThread)
+        try (SingleBlasThread one = new SingleBlasThread()) {
             table = AnalyticTable.compute(ae, be);
-        } finally {
-            CpuBackend.setThreads(threads);
         }
     }
 
