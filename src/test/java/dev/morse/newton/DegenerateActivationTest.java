@@ -173,7 +173,7 @@ class DegenerateActivationTest {
                 double[] th = run.theta();
                 for (int i = 0; i < n; i++) {
                     if (!isOutputBias(mlp, i)) {
-                        assertEquals(th0[i], th[i], VANISHING, "θ behind the degenerate layer does not move (" + i + ")");
+                        assertEquals(th0[i], th[i], VANISHING, "θ other than the output bias does not move (" + i + ")");
                     }
                 }
                 h.bind(plan.at(th));
@@ -252,7 +252,7 @@ class DegenerateActivationTest {
                 double[] th = run.theta();
                 for (int i = 0; i < n; i++) {
                     if (!isOutputBias(mlp, i)) {
-                        assertEquals(th0[i], th[i], 0.0, "θ behind the ReLU layer does not move (" + i + ")");
+                        assertEquals(th0[i], th[i], 0.0, "θ other than the output bias does not move (" + i + ")");
                     }
                 }
                 h.bind(plan.at(th));
