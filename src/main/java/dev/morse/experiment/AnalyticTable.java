@@ -28,10 +28,16 @@ public final class AnalyticTable {
     }
 
     public static List<Row> compute(Problem problem, Backend backend) {
-        List<DeepLinearAutoencoder.AnalyticPoint> pts = problem.analyticPoints();
+        DeepLinearAutoencoder ae = problem.deepLinearAutoencoder();
+        return ae == null ? List.of() : compute(ae, backend);
+    }
+
+    /** The table of one deep linear autoencoder, its Hessians on {@code backend}. */
+    public static List<Row> compute(DeepLinearAutoencoder ae, Backend backend) {
+        List<DeepLinearAutoencoder.AnalyticPoint> pts = ae.analyticPoints();
         List<Row> rows = new ArrayList<>();
-        int n = problem.nParams();
-        try (Plan plan = Plan.compile(problem.program(), backend);
+        int n = ae.nParams();
+        try (Plan plan = Plan.compile(ae.program(), backend);
              HessianOperator h = new HessianOperator(backend, n, HessianOperator.Mode.DENSE);
              MorseIndex.Workspace ws = new MorseIndex.Workspace(backend, n)) {
             for (DeepLinearAutoencoder.AnalyticPoint p : pts) {

@@ -89,14 +89,10 @@ public final class Problem {
         if (mlp == null) {
             throw new SpecException("start.bias_shift", "applies to networks only, not to " + kind);
         }
-        for (int l = 0; l + 1 < mlp.layers().size(); l++) {
-            Mlp.Layer ly = mlp.layers().get(l);
-            if (!ly.hasBias()) {
-                throw new SpecException("start.bias_shift", "hidden layer " + (l + 1) + " has no bias to shift");
-            }
-            for (int j = 0; j < ly.fanOut(); j++) {
-                theta[(int) ly.biasOffset() + j] += shift;
-            }
+        try {
+            mlp.shiftHiddenBiases(theta, shift);
+        } catch (IllegalArgumentException e) {
+            throw new SpecException("start.bias_shift", e.getMessage());
         }
     }
 

@@ -113,6 +113,27 @@ public final class Mlp {
         return th;
     }
 
+    /**
+     * Adds {@code shift} to every hidden-layer bias of θ, in place (E9: a large negative shift
+     * puts every hidden pre-activation far below zero). Throws if a hidden layer has no bias.
+     */
+    public void shiftHiddenBiases(double[] theta, double shift) {
+        if (theta.length != n) {
+            throw new IllegalArgumentException("θ has length " + theta.length + ", N = " + n);
+        }
+        for (int l = 0; l + 1 < layers.size(); l++) {
+            if (!layers.get(l).hasBias()) {
+                throw new IllegalArgumentException("hidden layer " + (l + 1) + " has no bias to shift");
+            }
+        }
+        for (int l = 0; l + 1 < layers.size(); l++) {
+            Layer ly = layers.get(l);
+            for (int j = 0; j < ly.fanOut(); j++) {
+                theta[(int) ly.biasOffset() + j] += shift;
+            }
+        }
+    }
+
     /** Traces the network's output (logits or predictions) for inputs x (rows × inputs). */
     public Value forward(Tracer t, Value x) {
         Value a = x;
