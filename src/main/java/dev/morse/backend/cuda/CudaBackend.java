@@ -620,6 +620,21 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void biasUnary(UnaryFn f, int p, int rows, int cols, DArray b, long bo, DArray z, long zo,
+                          DArray y, long yo, DArray d1, long d1o, DArray d2, long d2o) {
+        live();
+        ops.biasUnary(f, p, rows, cols, c(b), bo, c(z), zo, c(y), yo,
+                d1 == null ? null : c(d1), d1o, d2 == null ? null : c(d2), d2o);
+    }
+
+    @Override
+    public void biasMulShared(int rows, int cols, int k, DArray b, long bo, boolean bPerBlock, DArray z, long zo,
+                              DArray d, long dOff, DArray y, long yo) {
+        live();
+        ops.biasMulShared(rows, cols, k, c(b), bo, bPerBlock, c(z), zo, c(d), dOff, c(y), yo);
+    }
+
+    @Override
     public void mulShared(long n, int k, double a, DArray x, long xo, DArray y, long yo,
                           double b, DArray z, long zo) {
         live();
