@@ -276,8 +276,13 @@ public final class CudaBackend implements Backend {
         } catch (CudaException e) {
             throw outOfMemory(e, what, n, ctx);
         }
-        // zero-filled, ordered before any later use on the stream
-        JCudaDriver.cuMemsetD8Async(p, (byte) 0, bytes, ctx.stream());
+        try {
+            // zero-filled, ordered before any later use on the stream
+            JCudaDriver.cuMemsetD8Async(p, (byte) 0, bytes, ctx.stream());
+        } catch (RuntimeException e) {
+            JCudaDriver.cuMemFree(p); // not yet owned by an array: freed here or never
+            throw e;
+        }
         return p;
     }
 
