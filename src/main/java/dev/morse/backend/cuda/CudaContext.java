@@ -113,7 +113,11 @@ public final class CudaContext implements KernelRuntime, AutoCloseable {
             c.init();
             return c;
         } catch (RuntimeException | LinkageError e) {
-            c.close();
+            try {
+                c.close();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup); // the reason to report is why opening failed
+            }
             throw e;
         }
     }
