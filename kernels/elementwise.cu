@@ -117,3 +117,49 @@ MORSE_KERNEL void morse_add_row_vector(int rows, int cols, int k, double alpha, 
         }
     }
 }
+
+// A dense layer's bias and activation in one pass: z[r,c] <- z[r,c] + b[c] (in place: the
+// pre-activation is kept for the derivative rules), y <- f(z), and if d1 is not null also
+// d1 <- f'(z), d2 <- f''(z). The same arithmetic as morse_add_row_vector (alpha = 1) then
+// morse_unary / morse_unary_derivatives, in one launch and one read of z.
+MORSE_KERNEL void morse_bias_unary(int code, int p, int rows, int cols, const double* b, double* z,
+                                   double* y, double* d1, double* d2) {
+    long long size = (long long)rows * cols;
+    if (d1 == 0) {
+        MORSE_FOR_X(i, size) {
+            double v = z[i] + b[i % cols];
+            z[i] = v;
+            y[i] = morse_f(code, p, v);
+        }
+    } else {
+        MORSE_FOR_X(i, size) {
+            double v = z[i] + b[i % cols];
+            double fv;
+            double a;
+            double c;
+            morse_f012(code, p, v, &fv, &a, &c);
+            z[i] = v;
+            y[i] = fv;
+            d1[i] = a;
+            d2[i] = c;
+        }
+    }
+}
+
+// Its tangent for k blocks: z_j[r,c] <- z_j[r,c] + b_j[c] (in place; b per block if bPerBlock),
+// y_j <- d o z_j with d = f'(z) shared. The same arithmetic as morse_add_row_vector (alpha = 1)
+// then morse_mul_shared (alpha = 1, beta = 0).
+MORSE_KERNEL void morse_bias_mul_shared(int rows, int cols, int k, const double* b, int bPerBlock,
+                                        double* z, const double* d, double* y) {
+    long long size = (long long)rows * cols;
+    MORSE_FOR_Y(j, k) {
+        const double* bj = bPerBlock ? b + (long long)j * cols : b;
+        double* zj = z + (long long)j * size;
+        double* yj = y + (long long)j * size;
+        MORSE_FOR_X(i, size) {
+            double v = zj[i] + bj[i % cols];
+            zj[i] = v;
+            yj[i] = d[i] * v;
+        }
+    }
+}

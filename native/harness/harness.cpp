@@ -308,6 +308,29 @@ std::map<std::string, Dispatch> dispatch_table() {
         double* z = args.ptr<double>();
         LAUNCH(morse_add_row_vector, rows, cols, k, alpha, bv, bPerBlock, z);
     };
+    m["morse_bias_unary"] = [](Args& args, MorseDim3 g, MorseDim3 b) {
+        int code = args.i32();
+        int p = args.i32();
+        int rows = args.i32();
+        int cols = args.i32();
+        double* bv = args.ptr<double>();
+        double* z = args.ptr<double>();
+        double* y = args.ptr<double>();
+        double* d1 = args.ptr<double>();
+        double* d2 = args.ptr<double>();
+        LAUNCH(morse_bias_unary, code, p, rows, cols, bv, z, y, d1, d2);
+    };
+    m["morse_bias_mul_shared"] = [](Args& args, MorseDim3 g, MorseDim3 b) {
+        int rows = args.i32();
+        int cols = args.i32();
+        int k = args.i32();
+        double* bv = args.ptr<double>();
+        int bPerBlock = args.i32();
+        double* z = args.ptr<double>();
+        double* d = args.ptr<double>();
+        double* y = args.ptr<double>();
+        LAUNCH(morse_bias_mul_shared, rows, cols, k, bv, bPerBlock, z, d, y);
+    };
     m["morse_sums"] = [](Args& args, MorseDim3 g, MorseDim3 b) {
         long long n = args.i64();
         int k = args.i32();

@@ -1,8 +1,10 @@
 package dev.morse.ad;
 
+import dev.morse.ad.prim.Affine;
 import dev.morse.ad.prim.Data;
 import dev.morse.ad.prim.Slice;
 import dev.morse.ad.prim.Theta;
+import dev.morse.ad.prim.Unary;
 import dev.morse.backend.Backend;
 import dev.morse.backend.DArray;
 import dev.morse.backend.IArray;
@@ -21,20 +23,43 @@ import java.util.List;
  */
 public final class Plan implements Objective {
 
+    /** Whether a backend that can record device work (CUDA graphs) replays the HVP passes. */
+    public enum Graphs {
+        /** Record each block size's tangent passes once, time replay against direct launches, keep the faster. */
+        AUTO,
+        /** Always replay what the backend could record. */
+        ALWAYS,
+        /** Never record. */
+        NEVER
+    }
+
     /** Compile options. */
-    public record Options(int maxBlock, long blockBudgetBytes) {
+    public record Options(int maxBlock, long blockBudgetBytes, boolean fuse, Graphs graphs) {
         /**
          * Block capacity chosen from a 256 MiB budget for the k-dependent buffers, at most 64:
-         * larger blocks fall out of cache and cost more per direction than single HVPs.
+         * larger blocks fall out of cache and cost more per direction than single HVPs; dense
+         * layers' bias and activation fused; graphs where they are faster.
          */
         public static Options defaults() {
-            return new Options(0, 256L << 20);
+            return new Options(0, 256L << 20, true, Graphs.AUTO);
         }
 
         public Options withMaxBlock(int k) {
-            return new Options(k, blockBudgetBytes);
+            return new Options(k, blockBudgetBytes, fuse, graphs);
+        }
+
+        /** Fuse an affine layer's bias add into the activation that consumes it (default on). */
+        public Options withFusion(boolean on) {
+            return new Options(maxBlock, blockBudgetBytes, on, graphs);
+        }
+
+        public Options withGraphs(Graphs g) {
+            return new Options(maxBlock, blockBudgetBytes, fuse, g);
         }
     }
+
+    /** Timed trials of direct passes against the replay before a graph is kept (best of each). */
+    static final int GRAPH_TRIALS = 3;
 
     private final Program program;
     private final Backend b;
@@ -56,14 +81,17 @@ public final class Plan implements Objective {
     private final DArray hvbuf;
     private final double[] host1 = new double[1];
     private final Lin lin = new Lin();
+    private final Options opt;
     private final Backend.Replay[] replays;
     private final boolean[] recordTried;
+    private final int fusedLayers;
     private long generation;
     private boolean closed;
 
     private Plan(Program program, Backend b, Options opt) {
         this.program = program;
         this.b = b;
+        this.opt = opt;
         List<Node> list = program.nodes();
         this.nodes = list.toArray(new Node[0]);
         this.n = program.nParams();
@@ -92,6 +120,33 @@ public final class Plan implements Objective {
                 }
             }
         }
+
+        // fusion: an affine node whose only consumer is an elementwise function leaves its bias
+        // add to that node, which does bias + activation (and, in the tangent pass, bias
+        // tangent + derivative product) in one kernel
+        int[] uses = new int[count];
+        for (Node nd : nodes) {
+            for (int in : nd.inputs()) {
+                uses[in]++;
+            }
+        }
+        int[] fusedBias = new int[count];
+        boolean[] biasDeferred = new boolean[count];
+        java.util.Arrays.fill(fusedBias, -1);
+        int fused = 0;
+        if (opt.fuse()) {
+            for (Node nd : nodes) {
+                if (nd.prim() instanceof Unary && nd.inputs().length == 1) {
+                    int in = nd.inputs()[0];
+                    if (nodes[in].prim() instanceof Affine && uses[in] == 1 && in != loss) {
+                        fusedBias[nd.id()] = in;
+                        biasDeferred[in] = true;
+                        fused++;
+                    }
+                }
+            }
+        }
+        this.fusedLayers = fused;
 
         // block capacity from the k-dependent memory
         long perK = 16L * n;
@@ -180,7 +235,8 @@ public final class Plan implements Objective {
                 owned.add(labels[j]);
                 b.uploadInt(lab.get(j), 0, labels[j], 0, lab.get(j).length);
             }
-            exec = new Exec(b, nodes, val, adj, tan, tadj, scratch, beta, beta, active, labels);
+            exec = new Exec(b, nodes, val, adj, tan, tadj, scratch, beta, beta, active, labels,
+                    fusedBias, biasDeferred);
         } catch (RuntimeException | Error ex) {
             close();
             throw ex;
@@ -210,7 +266,8 @@ public final class Plan implements Objective {
 
     /**
      * Device bytes a plan for this program would allocate with block capacity k (θ-sized
-     * vectors, values, adjoints, k tangents and tangent-adjoints, rule scratch).
+     * vectors, values, adjoints, k tangents and tangent-adjoints, rule scratch, labels):
+     * exactly the bytes of the arrays the constructor allocates (a test holds it to that).
      */
     public static long estimateBytes(Program program, int k) {
         long words = 2L * program.nParams() + 2L * k * program.nParams();
@@ -239,7 +296,11 @@ public final class Plan implements Objective {
                 words += sc.size() * (sc.perBlock() ? k : 1);
             }
         }
-        return 8 * words;
+        long labelInts = 0;
+        for (int[] l : program.labels()) {
+            labelInts += l.length;
+        }
+        return 8 * words + 4 * labelInts;
     }
 
     public Program program() {
@@ -315,8 +376,9 @@ public final class Plan implements Objective {
 
     /**
      * One HVP pass for k directions. Where the backend can record device work (CUDA graphs),
-     * the pass for each k is run once directly (so workspaces exist), then recorded, and
-     * replayed from then on with a single launch: small networks are launch-bound.
+     * the pass for each k is run once directly (so workspaces exist), then recorded, and —
+     * with {@link Graphs#AUTO} only if a replay beats direct launches (small networks are
+     * launch-bound; large ones gain nothing) — replayed from then on with a single launch.
      */
     private void tangents(int k) {
         Backend.Replay r = replays[k];
@@ -325,10 +387,50 @@ public final class Plan implements Objective {
             return;
         }
         tangentPasses(k);
-        if (!recordTried[k]) {
+        if (!recordTried[k] && opt.graphs() != Graphs.NEVER) {
             recordTried[k] = true;
-            replays[k] = b.record(() -> tangentPasses(k));
+            Backend.Replay rec = b.record(() -> tangentPasses(k));
+            if (rec != null) {
+                if (opt.graphs() == Graphs.ALWAYS || replayIsFaster(rec, k)) {
+                    replays[k] = rec;
+                } else {
+                    rec.close();
+                }
+            }
         }
+    }
+
+    /**
+     * Best of {@link #GRAPH_TRIALS} synchronized timings of the direct passes and of the
+     * replay. Both compute the same thing into the same buffers (the passes are idempotent:
+     * every tangent buffer is overwritten or zeroed first), so the trials change no result.
+     */
+    private boolean replayIsFaster(Backend.Replay rec, int k) {
+        long direct = Long.MAX_VALUE;
+        long replay = Long.MAX_VALUE;
+        for (int t = 0; t < GRAPH_TRIALS; t++) {
+            b.synchronize();
+            long t0 = System.nanoTime();
+            tangentPasses(k);
+            b.synchronize();
+            long t1 = System.nanoTime();
+            rec.launch();
+            b.synchronize();
+            long t2 = System.nanoTime();
+            direct = Math.min(direct, t1 - t0);
+            replay = Math.min(replay, t2 - t1);
+        }
+        return replay <= direct;
+    }
+
+    /** Whether the tangent passes for k directions are replayed from a recorded graph (known after the first such pass). */
+    public boolean replayed(int k) {
+        return k >= 0 && k <= kmax && replays[k] != null;
+    }
+
+    /** Dense layers whose bias add is fused into their activation. */
+    public int fusedLayers() {
+        return fusedLayers;
     }
 
     private void tangentPasses(int k) {

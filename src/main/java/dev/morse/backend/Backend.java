@@ -106,6 +106,25 @@ public interface Backend extends AutoCloseable {
     void unaryDerivatives(UnaryFn f, int p, long n, DArray x, long xo, DArray y, long yo,
                           DArray d1, long d1o, DArray d2, long d2o);
 
+    /**
+     * A dense layer's bias and activation in one pass over rows×cols (row-major, contiguous):
+     * z[r,c] ← z[r,c] + b[c] in place (z is the pre-activation the derivative rules keep),
+     * y ← f(z), and when {@code d1} is not null also d1 ← f'(z), d2 ← f''(z) (d1 and d2 both
+     * given or both null). Bitwise the same as {@link #addRowVector} with α = 1 followed by
+     * {@link #unary} or {@link #unaryDerivatives}; one memory pass and one launch instead of two.
+     */
+    void biasUnary(UnaryFn f, int p, int rows, int cols, DArray b, long bo, DArray z, long zo,
+                   DArray y, long yo, DArray d1, long d1o, DArray d2, long d2o);
+
+    /**
+     * The tangent of {@link #biasUnary} for k blocks: z_j[r,c] ← z_j[r,c] + b_j[c] in place
+     * (b per block if bPerBlock, else shared), then y_j ← d∘z_j with d shared (d = f'(z)).
+     * Bitwise the same as {@link #addRowVector} with α = 1 followed by {@link #mulShared}
+     * with α = 1, β = 0.
+     */
+    void biasMulShared(int rows, int cols, int k, DArray b, long bo, boolean bPerBlock, DArray z, long zo,
+                       DArray d, long dOff, DArray y, long yo);
+
     /** z_j ← β·z_j + α·x∘y_j for k blocks; x shared. */
     void mulShared(long n, int k, double alpha, DArray x, long xo, DArray y, long yo,
                    double beta, DArray z, long zo);

@@ -52,8 +52,9 @@ public final class EngineSelfTest implements SelfTest.Extension {
     }
 
     /** The quantities one backend computes, downloaded. */
-    private record Computed(double value, double[] grad, double[] hv, double[] block, double[] hess, double[] eig,
-                            Inertia inertia, double hvpMillis, double[] newtonTheta, double newtonGradNormSq) {
+    private record Computed(double value, double[] grad, double[] hv, double[] hvAgain, double[] block, double[] hess,
+                            double[] eig, Inertia inertia, double hvpMillis, double[] newtonTheta,
+                            double newtonGradNormSq, boolean replayed) {
     }
 
     /** Two Newton-MR steps (matrix-free, MINRES-QLP on the device) from θ: the end point and its ‖g‖². */
@@ -78,6 +79,9 @@ public final class EngineSelfTest implements SelfTest.Extension {
             double[] grad = get(b, lin.gradient(), 0, n);
             lin.hvp(dv, 0, out, 0);
             double[] hv = get(b, out, 0, n);
+            // the second HVP with k = 1 is the one a CUDA plan replays from its graph (if kept)
+            lin.hvp(dv, 0, out, 0);
+            double[] hvAgain = get(b, out, 0, n);
             lin.hvpBlock(k, dv, 0, out, 0);
             double[] block = get(b, out, 0, k * n);
             lin.hessian(h, 0);
@@ -100,7 +104,8 @@ public final class EngineSelfTest implements SelfTest.Extension {
             Inertia in = b.inertia(n, h, 0);
             double[] g2 = new double[1];
             double[] nt = newtonSteps(plan, th, g2);
-            return new Computed(value, grad, hv, block, hess, eig, in, ms, nt, g2[0]);
+            boolean replayed = plan.replayed(1);
+            return new Computed(value, grad, hv, hvAgain, block, hess, eig, in, ms, nt, g2[0], replayed);
         }
     }
 
@@ -121,6 +126,7 @@ public final class EngineSelfTest implements SelfTest.Extension {
         add(rows, "engine value " + net.name(), relErr(new double[] {c.value}, new double[] {d.value}));
         add(rows, "engine gradient", relErr(c.grad, d.grad));
         add(rows, "engine hvp", relErr(c.hv, d.hv));
+        add(rows, "engine hvp, again (replayed graph where kept)", relErr(c.hv, d.hvAgain));
         add(rows, "engine hvpBlock(k=5, capacity 4)", relErr(c.block, d.block));
         add(rows, "engine dense Hessian", relErr(c.hess, d.hess));
         if (c.eig != null && d.eig != null) {
@@ -133,7 +139,8 @@ public final class EngineSelfTest implements SelfTest.Extension {
                 "neg/zero/pos " + d.inertia.negative() + "/" + d.inertia.zero() + "/" + d.inertia.positive()));
         add(rows, "Newton-MR, 2 steps: θ", relErr(c.newtonTheta, d.newtonTheta));
         add(rows, "Newton-MR, 2 steps: ‖g‖²", relErr(new double[] {c.newtonGradNormSq}, new double[] {d.newtonGradNormSq}));
-        timings.add(new SelfTest.Timing("marginal HVP " + net.name() + " (N = " + n + ")", device.name(), d.hvpMillis));
+        timings.add(new SelfTest.Timing("marginal HVP " + net.name() + " (N = " + n + ")"
+                + (d.replayed ? ", CUDA graph" : ""), device.name(), d.hvpMillis));
         timings.add(new SelfTest.Timing("marginal HVP " + net.name() + " (N = " + n + ")", reference.name(),
                 c.hvpMillis));
     }

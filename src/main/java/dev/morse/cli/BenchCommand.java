@@ -100,10 +100,20 @@ public final class BenchCommand implements Runnable {
                     rows.addAll(HvpBench.run(net, cpu, "morse-cpu", block, budget));
                 }
             }
-            if (cudaWhy != null) {
+            Backend gpuBackend = null;
+            if (cudaWhy == null) {
+                // the probe can pass while the context still fails (kernels not loadable, ...)
+                try {
+                    gpuBackend = dev.morse.backend.Backends.open(dev.morse.backend.Backends.Choice.CUDA).backend();
+                } catch (dev.morse.backend.BackendUnavailableException e) {
+                    cudaWhy = e.reason();
+                }
+            }
+            if (gpuBackend == null) {
                 err.println("bench hvp: morse-cuda skipped (" + cudaWhy + ")");
             } else {
-                try (Backend gpu = dev.morse.backend.Backends.open(dev.morse.backend.Backends.Choice.CUDA).backend()) {
+                try (Backend gpu = gpuBackend) {
+                    err.println("bench hvp: morse-cuda on " + gpu.description());
                     rows.add(HvpBench.dgemm(gpu, "morse-cuda", 2048, budget));
                     for (Net net : nets) {
                         err.println("bench hvp: " + net.name() + " on morse-cuda");

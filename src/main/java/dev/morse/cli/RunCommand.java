@@ -127,6 +127,11 @@ public final class RunCommand implements Callable<Integer> {
         return failed > 0 ? 1 : 0;
     }
 
+    /** Opens and closes a CUDA backend: throws BackendUnavailableException with the reason if it cannot. */
+    private static void openOnce() {
+        Backends.open(Backends.Choice.CUDA).backend().close();
+    }
+
     /** True when the batch runs on CUDA; auto says why not in one line. */
     private static boolean resolveCuda(String choice, PrintWriter err) {
         Backends.Choice c;
@@ -143,13 +148,22 @@ public final class RunCommand implements Callable<Integer> {
                 if (!st.usable()) {
                     throw new BackendUnavailableException("cuda", st.reason());
                 }
+                openOnce(); // the driver and libraries load; the context and kernels must too
                 return true;
             default:
-                if (!st.usable()) {
-                    err.println("morse: backend auto → cpu (CUDA not usable: " + st.reason() + ")");
+                String why = st.usable() ? null : st.reason();
+                if (why == null) {
+                    try {
+                        openOnce();
+                    } catch (BackendUnavailableException e) {
+                        why = e.reason();
+                    }
+                }
+                if (why != null) {
+                    err.println("morse: backend auto → cpu (CUDA not usable: " + why + ")");
                     err.flush();
                 }
-                return st.usable();
+                return why == null;
         }
     }
 }

@@ -502,6 +502,152 @@ public abstract class BackendConformanceTest {
         }
     }
 
+    @Test
+    void biasUnaryEveryFunctionWithAndWithoutDerivatives() {
+        Random r = new Random(21);
+        int rows = 37;
+        int cols = 11;
+        int n = rows * cols;
+        for (UnaryFn f : UnaryFn.values()) {
+            for (int p : f == UnaryFn.POWI ? POWERS : new int[] {0}) {
+                String tag = f + " p=" + p;
+                double[] bv = uniform(r, cols + 1, -0.01, 0.01);
+                // z + b inside the function's domain: the domain shifted by -b
+                double[] zv = new double[n + 2];
+                double[] dom = domain(r, f, p, n);
+                for (int i = 0; i < n; i++) {
+                    zv[2 + i] = dom[i] - bv[1 + i % cols];
+                }
+                double[] rz = zv.clone();
+                double[] ry = nans(n + 1);
+                double[] r1 = nans(n);
+                double[] r2 = nans(n + 3);
+                for (int i = 0; i < n; i++) {
+                    double v = zv[2 + i] + bv[1 + i % cols];
+                    rz[2 + i] = v;
+                    ry[1 + i] = f.f(v, p);
+                    r1[i] = f.d1(v, p);
+                    r2[3 + i] = f.d2(v, p);
+                }
+                DArray bias = put(bv);
+                DArray z = put(zv);
+                DArray y = put(nans(n + 1));
+                DArray d1 = put(nans(n));
+                DArray d2 = put(nans(n + 3));
+                b.biasUnary(f, p, rows, cols, bias, 1, z, 2, y, 1, d1, 0, d2, 3);
+                assertClose("biasUnary z + b " + tag, rz, get(z), ELEMENTWISE_TOL);
+                assertClose("biasUnary f " + tag, ry, get(y), ELEMENTWISE_TOL);
+                assertClose("biasUnary f' " + tag, r1, get(d1), ELEMENTWISE_TOL);
+                assertClose("biasUnary f'' " + tag, r2, get(d2), ELEMENTWISE_TOL);
+
+                DArray z2 = put(zv);
+                DArray y2 = put(nans(n + 1));
+                b.biasUnary(f, p, rows, cols, bias, 1, z2, 2, y2, 1, null, 0, null, 0);
+                assertClose("biasUnary (no derivatives) z + b " + tag, rz, get(z2), ELEMENTWISE_TOL);
+                assertClose("biasUnary (no derivatives) f " + tag, ry, get(y2), ELEMENTWISE_TOL);
+            }
+        }
+        DArray x = b.alloc(4);
+        assertThrows(IllegalArgumentException.class,
+                () -> b.biasUnary(UnaryFn.TANH, 0, 2, 2, x, 0, x, 0, x, 0, x, 0, null, 0), "d1 without d2");
+    }
+
+    @Test
+    void biasMulSharedIsAddRowVectorThenMulShared() {
+        Random r = new Random(22);
+        int rows = 9;
+        int cols = 7;
+        int k = 3;
+        int size = rows * cols;
+        for (boolean per : new boolean[] {false, true}) {
+            double[] bv = uniform(r, cols * k + 1, -2, 2);
+            double[] zv = uniform(r, size * k + 2, -2, 2);
+            double[] dv = uniform(r, size + 1, -2, 2);
+            double[] rz = zv.clone();
+            double[] ry = nans(size * k + 3);
+            for (int j = 0; j < k; j++) {
+                for (int i = 0; i < size; i++) {
+                    double v = zv[2 + j * size + i] + bv[1 + (per ? j * cols : 0) + i % cols];
+                    rz[2 + j * size + i] = v;
+                    ry[3 + j * size + i] = dv[1 + i] * v;
+                }
+            }
+            DArray z = put(zv);
+            DArray y = put(nans(size * k + 3));
+            b.biasMulShared(rows, cols, k, put(bv), 1, per, z, 2, put(dv), 1, y, 3);
+            assertClose("biasMulShared z per=" + per, rz, get(z), ELEMENTWISE_TOL);
+            assertClose("biasMulShared y per=" + per, ry, get(y), ELEMENTWISE_TOL);
+        }
+    }
+
+    // ---------------------------------------------------------------- planning
+
+    @Test
+    void ensureFitsAcceptsWhatFitsAndNamesWhatDoesNot() {
+        assertDoesNotThrow(() -> b.ensureFits(1L << 20, "one MiB"));
+        if (b.name().equals("cpu")) {
+            assertDoesNotThrow(() -> b.ensureFits(Long.MAX_VALUE / 4, "anything"), "the CPU leaves it to the OS");
+        } else {
+            RuntimeException e = assertThrows(RuntimeException.class,
+                    () -> b.ensureFits(Long.MAX_VALUE / 4, "an impossible plan"));
+            assertTrue(e.getMessage().contains("an impossible plan") && e.getMessage().contains("--backend cpu"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void recordedWorkReplaysOnTheSameBuffersWithTheirCurrentContents() {
+        Random r = new Random(23);
+        int n = 3000;
+        double[] xv = uniform(r, n, -1, 1);
+        DArray x = put(xv);
+        DArray y = put(nans(n));
+        DArray s = put(nans(1));
+        // kernels, cuBLAS, a reduction with a workspace, a memset: what an HVP pass queues
+        Runnable work = () -> {
+            b.fill(n, 0.0, y, 0);
+            b.axpy(n, 2.0, x, 0, y, 0);
+            b.unary(UnaryFn.TANH, 0, n, y, 0, y, 0);
+            b.sums(n, 1, 1.0, y, 0, 0.0, s, 0);
+        };
+        Backend.Replay rep = b.record(work);
+        if (rep == null) {
+            // not supported here (the CPU): nothing was executed
+            assertTrue(Double.isNaN(get(s)[0]), "record returned null but ran the work");
+            return;
+        }
+        try {
+            assertTrue(Double.isNaN(get(s)[0]), "recording must not execute the work");
+            for (int round = 0; round < 2; round++) {
+                double[] cur = uniform(r, n, -1, 1);
+                b.upload(cur, 0, x, 0, n);
+                rep.launch();
+                double sum = 0;
+                double[] ref = new double[n];
+                for (int i = 0; i < n; i++) {
+                    ref[i] = Math.tanh(2.0 * cur[i]);
+                    sum += ref[i];
+                }
+                assertClose("replayed y, round " + round, ref, get(y), ELEMENTWISE_TOL);
+                assertClose("replayed sum, round " + round, new double[] {sum}, get(s), REDUCTION_TOL);
+            }
+            // a larger reduction grows the workspace; the replay must still be correct
+            DArray big = put(uniform(r, 1 << 20, -1, 1));
+            b.sums(1 << 20, 1, 1.0, big, 0, 0.0, s, 0);
+            rep.launch();
+            double[] cur = get(x);
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += Math.tanh(2.0 * cur[i]);
+            }
+            assertClose("replay after workspace growth", new double[] {sum}, get(s), REDUCTION_TOL);
+        } finally {
+            rep.close();
+            rep.close();
+        }
+        assertThrows(IllegalStateException.class, rep::launch, "replay used after close");
+    }
+
     // ---------------------------------------------------------------- reductions
 
     @Test

@@ -82,6 +82,25 @@ class CliTest {
     }
 
     @Test
+    void runOnAMachineWithoutCudaOneLineAndExitTwoOrFallBackSayingWhy(@org.junit.jupiter.api.io.TempDir
+                                                                       java.nio.file.Path dir) {
+        org.junit.jupiter.api.Assumptions.assumeFalse(dev.morse.backend.Backends.cudaStatus().usable(),
+                "CUDA is usable here");
+        String reason = dev.morse.backend.Backends.cudaStatus().reason();
+        java.nio.file.Path out = dir.resolve("cuda");
+        Run r = run("run", "experiments/e4-quartic.yaml", "--quick", "--backend", "cuda", "--out", out.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("morse: cuda backend not usable: " + reason, r.err().strip(), "one line, no stack trace");
+        assertTrue(!java.nio.file.Files.exists(out.resolve("runs.jsonl")), "nothing was run");
+
+        Run a = run("run", "experiments/e4-quartic.yaml", "--quick", "--backend", "auto", "--shard", "1/20",
+                "--out", dir.resolve("auto").toString());
+        assertEquals(0, a.code(), a.err());
+        assertTrue(a.err().lines().anyMatch(l -> l.equals("morse: backend auto → cpu (CUDA not usable: " + reason + ")")),
+                a.err());
+    }
+
+    @Test
     void badOptionsAreUserErrors() {
         assertEquals(2, run("bench", "hvp", "--networks", "12-x@3", "--no-peer").code());
         assertEquals(2, run("bench", "hvp", "--no-such-option").code());

@@ -388,6 +388,60 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    /** Rows per chunk of the fused layer ops: the chunk stays in cache between the two loops. */
+    private static int fusedChunkRows(int cols) {
+        return Math.max(1, 4096 / Math.max(1, cols));
+    }
+
+    private static void fusedShape(int rows, int cols, int k) {
+        if (rows < 0 || cols < 0 || k < 0) {
+            throw new IllegalArgumentException("negative size: rows=" + rows + ", cols=" + cols + ", k=" + k);
+        }
+    }
+
+    @Override
+    public void biasUnary(UnaryFn f, int p, int rows, int cols, DArray bv, long bo, DArray z, long zo,
+                          DArray y, long yo, DArray d1, long d1o, DArray d2, long d2o) {
+        live();
+        fusedShape(rows, cols, 1);
+        if ((d1 == null) != (d2 == null)) {
+            throw new IllegalArgumentException("biasUnary: d1 and d2 must both be given or both be null");
+        }
+        // chunks of rows: bias then activation while the chunk is in cache, with the very
+        // loops of addRowVector and unary / unaryDerivatives (so bitwise the same result)
+        int chunk = fusedChunkRows(cols);
+        for (int r0 = 0; r0 < rows; r0 += chunk) {
+            int rc = Math.min(chunk, rows - r0);
+            long at = (long) r0 * cols;
+            long len = (long) rc * cols;
+            addRowVector(rc, cols, 1, 1.0, bv, bo, false, z, zo + at);
+            if (d1 == null) {
+                unary(f, p, len, z, zo + at, y, yo + at);
+            } else {
+                unaryDerivatives(f, p, len, z, zo + at, y, yo + at, d1, d1o + at, d2, d2o + at);
+            }
+        }
+    }
+
+    @Override
+    public void biasMulShared(int rows, int cols, int k, DArray bv, long bo, boolean bPerBlock, DArray z, long zo,
+                              DArray d, long dOff, DArray y, long yo) {
+        live();
+        fusedShape(rows, cols, k);
+        long size = (long) rows * cols;
+        int chunk = fusedChunkRows(cols);
+        for (int j = 0; j < k; j++) {
+            long bj = bo + (bPerBlock ? (long) j * cols : 0L);
+            for (int r0 = 0; r0 < rows; r0 += chunk) {
+                int rc = Math.min(chunk, rows - r0);
+                long at = (long) r0 * cols;
+                long zj = zo + j * size + at;
+                addRowVector(rc, cols, 1, 1.0, bv, bj, false, z, zj);
+                mulShared((long) rc * cols, 1, 1.0, d, dOff + at, z, zj, 0.0, y, yo + j * size + at);
+            }
+        }
+    }
+
     @Override
     public void mulShared(long n, int k, double alpha, DArray x, long xo, DArray y, long yo,
                           double beta, DArray z, long zo) {

@@ -55,6 +55,7 @@ public final class CudaBackend implements Backend {
     private final CudaContext ctx;
     private final KernelOps ops;
     private final Set<Object> liveArrays = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<GraphReplay> replays = Collections.newSetFromMap(new IdentityHashMap<>());
     private long allocations;
     private long liveBytes;
     private boolean closed;
@@ -156,8 +157,12 @@ public final class CudaBackend implements Backend {
     /**
      * Stream capture into a CUDA graph (the launch-bound small networks replay a whole HVP
      * with one cuGraphLaunch). Capture is relaxed-mode on the context's stream; if anything in
-     * the work is not capturable (a synchronization, an allocation), capture ends with an
-     * error, nothing has run, and null tells the caller to run the work directly.
+     * the work is not capturable (a synchronization, a host transfer, a host-mode dot), the
+     * capture is invalidated, nothing has run, and null tells the caller to run the work
+     * directly. cuBLAS in HOST pointer mode captures α and β by value, which is what a replay
+     * needs (they are constants of the recorded work). The kernel workspaces are pinned first:
+     * the graph holds their addresses, so they must outlive it ({@link WorkspacePool}).
+     * Replays still open when the backend closes are destroyed with it.
      */
     @Override
     public Replay record(Runnable work) {
@@ -165,31 +170,32 @@ public final class CudaBackend implements Backend {
         if (!Boolean.parseBoolean(System.getProperty("morse.cuda.graphs", "true"))) {
             return null;
         }
+        ctx.pinWorkspaces();
         jcuda.driver.CUstream s = ctx.stream();
-        jcuda.driver.CUgraph graph = new jcuda.driver.CUgraph();
         try {
             JCudaDriver.cuStreamBeginCapture(s, jcuda.driver.CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_RELAXED);
         } catch (CudaException e) {
             return null;
         }
-        boolean ok = false;
+        jcuda.driver.CUgraph graph = new jcuda.driver.CUgraph();
+        RuntimeException failure = null;
+        boolean captured = true;
         try {
             work.run();
-            ok = true;
         } catch (CudaException e) {
-            ok = false;
-        } finally {
-            try {
-                JCudaDriver.cuStreamEndCapture(s, graph);
-            } catch (CudaException e) {
-                ok = false;
-            }
+            captured = false; // not capturable: the caller runs the work directly
+        } catch (RuntimeException e) {
+            failure = e;      // a bug in the work itself: reported after the capture is ended
         }
-        if (!ok) {
-            try {
-                JCudaDriver.cuGraphDestroy(graph);
-            } catch (CudaException ignored) {
-                // the graph may not exist after a failed capture
+        try {
+            JCudaDriver.cuStreamEndCapture(s, graph);
+        } catch (CudaException e) {
+            captured = false;
+        }
+        if (!captured || failure != null) {
+            destroyQuietly(graph);
+            if (failure != null) {
+                throw failure;
             }
             return null;
         }
@@ -197,30 +203,63 @@ public final class CudaBackend implements Backend {
         try {
             JCudaDriver.cuGraphInstantiate(exec, graph, null, null, 0);
         } catch (CudaException e) {
-            JCudaDriver.cuGraphDestroy(graph);
+            destroyQuietly(graph);
             return null;
         }
-        return new Replay() {
-            private boolean closed;
+        GraphReplay r = new GraphReplay(graph, exec);
+        replays.add(r);
+        return r;
+    }
 
-            @Override
-            public void launch() {
-                live();
-                if (closed) {
-                    throw new IllegalStateException("replay used after close");
-                }
-                JCudaDriver.cuGraphLaunch(exec, s);
-            }
+    private static void destroyQuietly(jcuda.driver.CUgraph graph) {
+        try {
+            JCudaDriver.cuGraphDestroy(graph);
+        } catch (CudaException ignored) {
+            // an invalidated capture may leave no graph to destroy
+        }
+    }
 
-            @Override
-            public void close() {
-                if (!closed) {
-                    closed = true;
-                    JCudaDriver.cuGraphExecDestroy(exec);
-                    JCudaDriver.cuGraphDestroy(graph);
-                }
+    /** A recorded graph; owned by this backend until closed. */
+    private final class GraphReplay implements Replay {
+        private final jcuda.driver.CUgraph graph;
+        private final jcuda.driver.CUgraphExec exec;
+        private boolean closed;
+
+        GraphReplay(jcuda.driver.CUgraph graph, jcuda.driver.CUgraphExec exec) {
+            this.graph = graph;
+            this.exec = exec;
+        }
+
+        @Override
+        public void launch() {
+            if (closed) {
+                throw new IllegalStateException("replay used after close");
             }
-        };
+            live();
+            JCudaDriver.cuGraphLaunch(exec, ctx.stream());
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (CudaBackend.this.closed) {
+                return; // destroyed with the backend
+            }
+            replays.remove(this);
+            ctx.live();
+            destroy();
+        }
+
+        void destroy() {
+            try {
+                JCudaDriver.cuGraphExecDestroy(exec);
+            } finally {
+                JCudaDriver.cuGraphDestroy(graph);
+            }
+        }
     }
 
     /** Throws {@link InsufficientDeviceMemoryException} unless est fits the device's free memory now. */
@@ -237,8 +276,13 @@ public final class CudaBackend implements Backend {
         } catch (CudaException e) {
             throw outOfMemory(e, what, n, ctx);
         }
-        // zero-filled, ordered before any later use on the stream
-        JCudaDriver.cuMemsetD8Async(p, (byte) 0, bytes, ctx.stream());
+        try {
+            // zero-filled, ordered before any later use on the stream
+            JCudaDriver.cuMemsetD8Async(p, (byte) 0, bytes, ctx.stream());
+        } catch (RuntimeException e) {
+            JCudaDriver.cuMemFree(p); // not yet owned by an array: freed here or never
+            throw e;
+        }
         return p;
     }
 
@@ -581,6 +625,21 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void biasUnary(UnaryFn f, int p, int rows, int cols, DArray b, long bo, DArray z, long zo,
+                          DArray y, long yo, DArray d1, long d1o, DArray d2, long d2o) {
+        live();
+        ops.biasUnary(f, p, rows, cols, c(b), bo, c(z), zo, c(y), yo,
+                d1 == null ? null : c(d1), d1o, d2 == null ? null : c(d2), d2o);
+    }
+
+    @Override
+    public void biasMulShared(int rows, int cols, int k, DArray b, long bo, boolean bPerBlock, DArray z, long zo,
+                              DArray d, long dOff, DArray y, long yo) {
+        live();
+        ops.biasMulShared(rows, cols, k, c(b), bo, bPerBlock, c(z), zo, c(d), dOff, c(y), yo);
+    }
+
+    @Override
     public void mulShared(long n, int k, double a, DArray x, long xo, DArray y, long yo,
                           double b, DArray z, long zo) {
         live();
@@ -715,6 +774,15 @@ public final class CudaBackend implements Backend {
         } catch (RuntimeException e) {
             first = e;
         }
+        for (GraphReplay r : new ArrayList<>(replays)) {
+            try {
+                r.closed = true;
+                r.destroy();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        replays.clear();
         List<Object> arrays = new ArrayList<>(liveArrays);
         for (Object o : arrays) {
             try {

@@ -53,8 +53,24 @@ public final class CudaContext implements KernelRuntime, AutoCloseable {
     private final CUfunction[] functions = new CUfunction[Kernel.values().length];
     private String kernelDescription = "";
 
-    // workspaces: PARTIALS (kernels), SOLVER (cuSOLVER work), plus the int scratch below
-    private final Map<Workspace, WorkBuffer> workspaces = new EnumMap<>(Workspace.class);
+    // kernel workspaces (PARTIALS), kept alive for recorded graphs (WorkspacePool); then the
+    // library scratch: cuSOLVER work, the inertia gather buffer, pivots, info
+    private final WorkspacePool<WorkBuffer> workspaces = new WorkspacePool<>(new WorkspacePool.Device<>() {
+        @Override
+        public WorkBuffer allocate(long doubles) {
+            return allocateWork(doubles);
+        }
+
+        @Override
+        public void free(WorkBuffer w) {
+            JCudaDriver.cuMemFree(w.ptr);
+        }
+
+        @Override
+        public void synchronize() {
+            JCudaDriver.cuStreamSynchronize(stream);
+        }
+    });
     private WorkBuffer solverWork;
     private WorkBuffer hostCopy;
     private CUdeviceptr devInfo;
@@ -97,7 +113,11 @@ public final class CudaContext implements KernelRuntime, AutoCloseable {
             c.init();
             return c;
         } catch (RuntimeException | LinkageError e) {
-            c.close();
+            try {
+                c.close();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup); // the reason to report is why opening failed
+            }
             throw e;
         }
     }
@@ -209,15 +229,7 @@ public final class CudaContext implements KernelRuntime, AutoCloseable {
 
     // ---------------------------------------------------------------- workspaces
 
-    private WorkBuffer grow(WorkBuffer old, long doubles) {
-        if (old != null && old.length >= doubles) {
-            return old;
-        }
-        if (old != null) {
-            // queued kernels may still read the old buffer
-            JCudaDriver.cuStreamSynchronize(stream);
-            JCudaDriver.cuMemFree(old.ptr);
-        }
+    private WorkBuffer allocateWork(long doubles) {
         WorkBuffer w = new WorkBuffer(doubles);
         try {
             JCudaDriver.cuMemAlloc(w.ptr, DeviceMemoryEstimate.allocationBytes(doubles, 8));
@@ -227,12 +239,32 @@ public final class CudaContext implements KernelRuntime, AutoCloseable {
         return w;
     }
 
+    /** Library scratch (never captured in a graph): grown exactly, the old buffer freed after a sync. */
+    private WorkBuffer grow(WorkBuffer old, long doubles) {
+        if (old != null && old.length >= doubles) {
+            return old;
+        }
+        WorkBuffer w = allocateWork(doubles);
+        if (old != null) {
+            // queued work may still read the old buffer
+            JCudaDriver.cuStreamSynchronize(stream);
+            JCudaDriver.cuMemFree(old.ptr);
+        }
+        return w;
+    }
+
     @Override
     public DeviceBuffer workspace(Workspace slot, long doubles) {
         live();
-        WorkBuffer w = grow(workspaces.get(slot), doubles);
-        workspaces.put(slot, w);
-        return w;
+        return workspaces.get(slot, doubles);
+    }
+
+    /**
+     * Called before a stream capture: kernel workspaces are kept alive from now on, since a
+     * recorded graph holds their addresses (see {@link WorkspacePool}).
+     */
+    void pinWorkspaces() {
+        workspaces.pin();
     }
 
     /** cuSOLVER's work array of at least doubles elements. */
@@ -323,10 +355,8 @@ public final class CudaContext implements KernelRuntime, AutoCloseable {
         } catch (RuntimeException e) {
             first = e;
         }
-        for (WorkBuffer w : workspaces.values()) {
-            first = free(w.ptr, first);
-        }
-        workspaces.clear();
+        RuntimeException ws = workspaces.close();
+        first = first == null ? ws : first;
         if (solverWork != null) {
             first = free(solverWork.ptr, first);
         }

@@ -179,6 +179,48 @@ public final class KernelOps {
         launch(Kernel.ADD_ROW_VECTOR, lc.blocks(size, k));
     }
 
+    /** z[r,c] ← z[r,c] + b[c], y ← f(z), and if d1 != null d1 ← f'(z), d2 ← f''(z). */
+    public void biasUnary(UnaryFn f, int p, int rows, int cols, DeviceBuffer b, long bo, DeviceBuffer z, long zo,
+                          DeviceBuffer y, long yo, DeviceBuffer d1, long d1o, DeviceBuffer d2, long d2o) {
+        nonNegative(rows, "rows");
+        nonNegative(cols, "cols");
+        if ((d1 == null) != (d2 == null)) {
+            throw new IllegalArgumentException("biasUnary: d1 and d2 must both be given or both be null");
+        }
+        long size = (long) rows * cols;
+        if (size == 0) {
+            return;
+        }
+        range(b, bo, cols, "biasUnary b");
+        range(z, zo, size, "biasUnary z");
+        range(y, yo, size, "biasUnary y");
+        if (d1 != null) {
+            range(d1, d1o, size, "biasUnary d1");
+            range(d2, d2o, size, "biasUnary d2");
+        }
+        args.reset().i32(f.code()).i32(p).i32(rows).i32(cols).ptr(b, bo).ptr(z, zo).ptr(y, yo)
+                .ptr(d1, d1 == null ? 0 : d1o).ptr(d2, d2 == null ? 0 : d2o);
+        launch(Kernel.BIAS_UNARY, lc.flat(size));
+    }
+
+    /** z_j[r,c] ← z_j[r,c] + b_j[c], y_j ← d∘z_j; b per block or shared, d shared. */
+    public void biasMulShared(int rows, int cols, int k, DeviceBuffer b, long bo, boolean bPerBlock,
+                              DeviceBuffer z, long zo, DeviceBuffer d, long dOff, DeviceBuffer y, long yo) {
+        nonNegative(rows, "rows");
+        nonNegative(cols, "cols");
+        nonNegative(k, "k");
+        long size = (long) rows * cols;
+        if (size == 0 || k == 0) {
+            return;
+        }
+        range(b, bo, bPerBlock ? times(cols, k) : cols, "biasMulShared b");
+        range(z, zo, times(size, k), "biasMulShared z");
+        range(d, dOff, size, "biasMulShared d");
+        range(y, yo, times(size, k), "biasMulShared y");
+        args.reset().i32(rows).i32(cols).i32(k).ptr(b, bo).i32(bPerBlock ? 1 : 0).ptr(z, zo).ptr(d, dOff).ptr(y, yo);
+        launch(Kernel.BIAS_MUL_SHARED, lc.blocks(size, k));
+    }
+
     // ---------------------------------------------------------------- reductions
 
     /** y_j[c] ← β·y_j[c] + α·Σ_r x_j[r,c]. */

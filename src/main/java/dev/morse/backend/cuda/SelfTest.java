@@ -94,7 +94,8 @@ public final class SelfTest {
         try {
             t.checks();
             for (Extension e : extensions) {
-                e.run(device, reference, t.rows, timings);
+                // a failure of the engine checks is a FAIL row with the reason, not a stack trace
+                t.guarded(e.getClass().getSimpleName(), () -> e.run(device, reference, t.rows, timings));
             }
         } finally {
             t.free();
@@ -335,6 +336,21 @@ public final class SelfTest {
             ref.columnSums(nRows, nCols, 2, 0.5, z.r, 0, 2.0, y.r, 0);
             row("addRowVector", z.err(), ELEMENTWISE_TOL);
             row("columnSums", y.err(), REDUCTION_TOL);
+        });
+        guarded("biasUnary / biasMulShared (fused layer)", () -> {
+            Pair bv = pair(uniform(nCols * 2, -1, 1));
+            Pair z = pair(uniform(nRows * nCols * 2, -4, 4));
+            Pair y = pair(new double[nRows * nCols]);
+            Pair d1 = pair(new double[nRows * nCols]);
+            Pair d2 = pair(new double[nRows * nCols]);
+            dev.biasUnary(UnaryFn.SWISH, 0, nRows, nCols, bv.d, 0, z.d, 0, y.d, 0, d1.d, 0, d2.d, 0);
+            ref.biasUnary(UnaryFn.SWISH, 0, nRows, nCols, bv.r, 0, z.r, 0, y.r, 0, d1.r, 0, d2.r, 0);
+            row("biasUnary swish (z + b, f, f', f'')", max(z, y, d1, d2), ELEMENTWISE_TOL);
+            Pair zt = pair(uniform(nRows * nCols * 2, -1, 1));
+            Pair yt = pair(new double[nRows * nCols * 2]);
+            dev.biasMulShared(nRows, nCols, 2, bv.d, 0, true, zt.d, 0, d1.d, 0, yt.d, 0);
+            ref.biasMulShared(nRows, nCols, 2, bv.r, 0, true, zt.r, 0, d1.r, 0, yt.r, 0);
+            row("biasMulShared (tangent)", max(zt, yt), ELEMENTWISE_TOL);
         });
         guarded("sums", () -> {
             Pair x = pair(uniform(n, -1, 1));

@@ -3,7 +3,6 @@ package dev.morse.backend.cuda;
 import dev.morse.backend.Backend;
 import dev.morse.backend.BackendConformanceTest;
 import dev.morse.backend.Backends;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The Backend contract on the CUDA backend; skipped, with the reason from
@@ -13,8 +12,7 @@ import org.junit.jupiter.api.Assumptions;
 class CudaBackendTest extends BackendConformanceTest {
     @Override
     protected Backend create() {
-        Backends.CudaStatus st = Backends.cudaStatus();
-        Assumptions.assumeTrue(st.usable(), "CUDA not usable: " + st.reason());
+        CudaAssumptions.assumeUsable(CudaBackendTest.class);
         return new CudaBackend();
     }
 }

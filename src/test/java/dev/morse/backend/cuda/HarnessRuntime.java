@@ -64,6 +64,7 @@ final class HarnessRuntime implements KernelRuntime {
     private final List<HostBuffer> buffers = new ArrayList<>();
     private final Map<Workspace, HostBuffer> workspaces = new EnumMap<>(Workspace.class);
     private int launches;
+    private final java.util.Set<Kernel> launched = java.util.EnumSet.noneOf(Kernel.class);
 
     /** A float64 buffer with these initial contents (copied). */
     HostBuffer doubles(double[] init) {
@@ -92,6 +93,11 @@ final class HarnessRuntime implements KernelRuntime {
         return launches;
     }
 
+    /** The kernels launched so far. */
+    java.util.Set<Kernel> launched() {
+        return java.util.EnumSet.copyOf(launched);
+    }
+
     @Override
     public DeviceBuffer workspace(Workspace slot, long doubles) {
         HostBuffer w = workspaces.get(slot);
@@ -109,6 +115,7 @@ final class HarnessRuntime implements KernelRuntime {
     public void launch(Kernel kernel, LaunchConfig.Grid g, KernelArgs a) {
         a.check(kernel);
         launches++;
+        launched.add(kernel);
         script.append("launch ").append(kernel.symbol()).append(' ')
                 .append(g.gx()).append(' ').append(g.gy()).append(' ').append(g.gz()).append(' ')
                 .append(g.bx()).append(' ').append(g.by()).append(' ').append(g.bz()).append(' ')

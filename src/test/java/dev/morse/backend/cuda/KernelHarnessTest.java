@@ -65,7 +65,13 @@ class KernelHarnessTest {
         Path script = root.resolve("native/build-harness.sh");
         assertTrue(Files.isRegularFile(script), "missing " + script);
         if (!commandWorks("g++", "--version")) {
+            // CI must compare the kernels' math (issue: "checked without a GPU, in CI"):
+            // there a missing compiler is a failure, not a skip
+            if ("true".equals(System.getenv("CI")) || "1".equals(System.getenv("MORSE_REQUIRE_HARNESS"))) {
+                fail("g++ not found, and the kernel harness is required here (CI=true or MORSE_REQUIRE_HARNESS=1)");
+            }
             skip = "g++ not found: the kernel harness needs a host C++ compiler";
+            System.err.println("[morse] KernelHarnessTest skipped: " + skip);
             return;
         }
         Path out = root.resolve("target/native/morse-harness");
@@ -347,6 +353,118 @@ class KernelHarnessTest {
             }
         }
         assertTrue(runAndCompare() > 0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("configs")
+    void biasUnaryEveryFunction(LaunchConfig lc) throws Exception {
+        start(lc);
+        Random r = new Random(23);
+        int rows = 41;
+        int cols = 13;
+        int n = rows * cols;
+        for (UnaryFn f : UnaryFn.values()) {
+            for (int p : f == UnaryFn.POWI ? POWERS : new int[] {0}) {
+                for (boolean derivatives : new boolean[] {false, true}) {
+                    String tag = f + (f == UnaryFn.POWI ? "^" + p : "") + (derivatives ? " with f', f''" : "");
+                    double[] bv = uniform(r, cols + 1, -0.01, 0.01);
+                    double[] zv = domain(r, f, p, n + 2);
+                    Twin b = twin(tag + " b", bv);
+                    Twin z = twin(tag + " z", zv);
+                    Twin y = twin(tag + " f", nans(n + 1));
+                    Twin d1 = derivatives ? twin(tag + " f'", nans(n + 2)) : null;
+                    Twin d2 = derivatives ? twin(tag + " f''", nans(n + 3)) : null;
+                    cpu.biasUnary(f, p, rows, cols, b.c, 1, z.c, 2, y.c, 1,
+                            d1 == null ? null : d1.c, 2, d2 == null ? null : d2.c, 3);
+                    ops.biasUnary(f, p, rows, cols, b.h, 1, z.h, 2, y.h, 1,
+                            d1 == null ? null : d1.h, d1 == null ? 0 : 2, d2 == null ? null : d2.h, d2 == null ? 0 : 3);
+                }
+            }
+        }
+        assertTrue(runAndCompare() > 0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("configs")
+    void biasMulShared(LaunchConfig lc) throws Exception {
+        start(lc);
+        Random r = new Random(24);
+        int rows = 37;
+        int cols = 13;
+        for (int k : new int[] {1, 3}) {
+            for (boolean per : new boolean[] {false, true}) {
+                String tag = " k=" + k + " bPerBlock=" + per;
+                Twin b = twin("b" + tag, uniform(r, cols * k + 1, -2, 2));
+                Twin z = twin("z" + tag, uniform(r, rows * cols * k + 2, -2, 2));
+                Twin d = twin("d" + tag, uniform(r, rows * cols + 3, -2, 2));
+                Twin y = twin("y" + tag, nans(rows * cols * k + 1));
+                cpu.biasMulShared(rows, cols, k, b.c, 1, per, z.c, 2, d.c, 3, y.c, 1);
+                ops.biasMulShared(rows, cols, k, b.h, 1, per, z.h, 2, d.h, 3, y.h, 1);
+            }
+        }
+        assertTrue(runAndCompare() > 0);
+    }
+
+    /**
+     * Every kernel of kernels/*.cu (the {@link Kernel} enum, which KernelSignatureTest ties
+     * to the sources) is launched and compared here, the second stages of the reductions
+     * included: a kernel added without a harness comparison fails this test.
+     */
+    @Test
+    void everyKernelIsComparedWithTheCpu() throws Exception {
+        start(TINY);
+        Random r = new Random(25);
+        int n = 600;
+        Twin x = twin("x", uniform(r, n, -2, 2));
+        Twin y = twin("y", uniform(r, n, -2, 2));
+        Twin z = twin("z", uniform(r, n, -2, 2));
+        Twin w = twin("w", nans(n));
+        Twin d1 = twin("d1", nans(n));
+        Twin d2 = twin("d2", nans(n));
+        cpu.fill(n, 0.5, w.c, 0);
+        ops.fill(n, 0.5, w.h, 0);
+        cpu.axpby(n, 1.5, x.c, 0, -0.5, w.c, 0);
+        ops.axpby(n, 1.5, x.h, 0, -0.5, w.h, 0);
+        cpu.unary(UnaryFn.SWISH, 0, n, x.c, 0, w.c, 0);
+        ops.unary(UnaryFn.SWISH, 0, n, x.h, 0, w.h, 0);
+        cpu.unaryDerivatives(UnaryFn.TANH, 0, n, x.c, 0, w.c, 0, d1.c, 0, d2.c, 0);
+        ops.unaryDerivatives(UnaryFn.TANH, 0, n, x.h, 0, w.h, 0, d1.h, 0, d2.h, 0);
+        cpu.mulShared(n / 2, 2, 0.5, d1.c, 0, y.c, 0, 1.0, z.c, 0);
+        ops.mulShared(n / 2, 2, 0.5, d1.h, 0, y.h, 0, 1.0, z.h, 0);
+        cpu.mul2Shared(n / 3, 3, d1.c, 0, x.c, 0, d2.c, 0, y.c, 0, 0.0, w.c, 0);
+        ops.mul2Shared(n / 3, 3, d1.h, 0, x.h, 0, d2.h, 0, y.h, 0, 0.0, w.h, 0);
+        cpu.scaleByScalar(n / 2, 2, 0.3, x.c, 0, true, y.c, 0, true, 1.0, z.c, 0);
+        ops.scaleByScalar(n / 2, 2, 0.3, x.h, 0, true, y.h, 0, true, 1.0, z.h, 0);
+        cpu.addRowVector(20, 15, 2, 0.7, x.c, 0, true, z.c, 0);
+        ops.addRowVector(20, 15, 2, 0.7, x.h, 0, true, z.h, 0);
+        cpu.biasUnary(UnaryFn.SIGMOID, 0, 40, 15, y.c, 0, z.c, 0, w.c, 0, d1.c, 0, d2.c, 0);
+        ops.biasUnary(UnaryFn.SIGMOID, 0, 40, 15, y.h, 0, z.h, 0, w.h, 0, d1.h, 0, d2.h, 0);
+        cpu.biasMulShared(20, 15, 2, x.c, 0, true, z.c, 0, d1.c, 0, w.c, 0);
+        ops.biasMulShared(20, 15, 2, x.h, 0, true, z.h, 0, d1.h, 0, w.h, 0);
+        Twin cs = twin("column sums", nans(30));
+        cpu.columnSums(40, 15, 1, 1.0, z.c, 0, 0.0, cs.c, 0);   // 2 row chunks: both stages
+        ops.columnSums(40, 15, 1, 1.0, z.h, 0, 0.0, cs.h, 0);
+        Twin s = twin("sums", nans(2));
+        cpu.sums(n / 2, 2, 1.0, w.c, 0, 0.0, s.c, 0);              // 2 parts: both stages
+        ops.sums(n / 2, 2, 1.0, w.h, 0, 0.0, s.h, 0);
+        int rows = 300;
+        int cols = 2;
+        int[] lab = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            lab[i] = r.nextInt(cols);
+        }
+        IArray lc = cpu.allocInt(rows);
+        cpu.uploadInt(lab, 0, lc, 0, rows);
+        Twin p = twin("P", nans(n));
+        Twin g = twin("G", nans(n));
+        Twin loss = twin("loss", nans(1));
+        cpu.softmaxCrossEntropy(rows, cols, x.c, 0, lc, p.c, 0, g.c, 0, loss.c, 0); // 2 parts
+        ops.softmaxCrossEntropy(rows, cols, x.h, 0, rt.ints(lab), p.h, 0, g.h, 0, loss.h, 0);
+        Twin dp = twin("dP", nans(n));
+        cpu.softmaxJvp(rows, cols, 1, p.c, 0, y.c, 0, 1.0, 0.0, dp.c, 0);
+        ops.softmaxJvp(rows, cols, 1, p.h, 0, y.h, 0, 1.0, 0.0, dp.h, 0);
+        assertEquals(java.util.EnumSet.allOf(Kernel.class), rt.launched(), "kernels never compared with the CPU");
+        runAndCompare();
     }
 
     // ---------------------------------------------------------------- reductions
