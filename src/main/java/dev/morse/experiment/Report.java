@@ -2,6 +2,7 @@ package dev.morse.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.morse.index.PointClass;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -38,7 +39,8 @@ public final class Report {
 
     /** Per-method statistics over its records. */
     public record MethodStats(String method, int runs, int critical, int flat, int other, int failed,
-                              double seconds, int[] maxRAbove, int analyticMatches, boolean analytic) {
+                              double seconds, int[] maxRAbove, int finalRFlat, int analyticMatches,
+                              boolean analytic) {
         public double fraction(int k) {
             return runs == 0 ? Double.NaN : (double) k / runs;
         }
@@ -69,6 +71,7 @@ public final class Report {
             boolean analytic = false;
             double secs = 0;
             int[] above = new int[R_LEVELS.length];
+            int finalRFlat = 0;
             for (ObjectNode r : e.getValue()) {
                 switch (r.path("status").asText()) {
                     case "critical": crit++; break;
@@ -77,6 +80,11 @@ public final class Report {
                     default: other++; break;
                 }
                 secs += r.path("seconds").asDouble(0);
+                String st = r.path("status").asText();
+                if ((st.equals("gradient-flat") || st.equals("other"))
+                        && r.path("final_r").asDouble(Double.NaN) > PointClass.Criteria.defaults().flatR()) {
+                    finalRFlat++;
+                }
                 double maxR = r.path("max_r").asDouble(Double.NaN);
                 for (int i = 0; i < R_LEVELS.length; i++) {
                     if (maxR >= R_LEVELS[i]) {
@@ -90,8 +98,8 @@ public final class Report {
                     }
                 }
             }
-            out.add(new MethodStats(e.getKey(), e.getValue().size(), crit, flat, other, failed, secs, above, matches,
-                    analytic));
+            out.add(new MethodStats(e.getKey(), e.getValue().size(), crit, flat, other, failed, secs, above,
+                    finalRFlat, matches, analytic));
         }
         return out;
     }
@@ -126,22 +134,28 @@ public final class Report {
         }
         sb.append("\nFractions are of all runs, ± one standard error √(p(1−p)/n). Time per success is the total "
                 + "wall time of the method's runs divided by the number ending critical.\n\n");
-        sb.append("| method | max r ≥ 0.5 | max r ≥ 0.9 | max r ≥ 0.99 |");
+        sb.append("| method | max r ≥ 0.5 | max r ≥ 0.9 | max r ≥ 0.99 | not critical, final r > 0.9 |");
         boolean analytic = stats.stream().anyMatch(MethodStats::analytic);
-        sb.append(analytic ? " successes on an analytic (loss, index) |\n|---|---:|---:|---:|---:|\n"
-                : "\n|---|---:|---:|---:|\n");
+        sb.append(analytic ? " successes on an analytic (loss, index) |\n|---|---:|---:|---:|---:|---:|\n"
+                : "\n|---|---:|---:|---:|---:|\n");
         for (MethodStats s : stats) {
             sb.append("| ").append(s.method());
             for (int i = 0; i < R_LEVELS.length; i++) {
-                sb.append(" | ").append(s.maxRAbove()[i]).append('/').append(s.runs());
+                int k = s.maxRAbove()[i];
+                sb.append(" | ").append(k).append('/').append(s.runs()).append(" (").append(pct(s, k)).append(')');
             }
+            sb.append(" | ").append(s.finalRFlat()).append('/').append(s.runs()).append(" (")
+                    .append(pct(s, s.finalRFlat())).append(')');
             if (analytic) {
                 sb.append(" | ").append(s.analyticMatches()).append('/').append(s.critical());
             }
             sb.append(" |\n");
         }
         sb.append("\nr = ‖Hp + g‖ / (‖H‖_F‖p‖ + ‖g‖) for the Newton direction p (thesis Eq 3.36); a point is "
-                + "gradient-flat when r > 0.9 and r_H < 5e-4 at the last iterate.\n");
+                + "gradient-flat when r > 0.9 and r_H < 5e-4 at the last iterate. Max r counts the runs that pass "
+                + "a point with r at or above the level at any iterate (± one standard error). The last column "
+                + "counts the runs ending above the critical cutoff with r > 0.9 whatever r_H (the colouring of the papers' "
+                + "Fig 3.6-3.8).\n");
         return sb.toString();
     }
 
