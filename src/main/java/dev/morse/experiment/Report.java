@@ -29,6 +29,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class Report {
     /** r thresholds counted per method (thesis §3.5). */
     static final double[] R_LEVELS = {0.5, 0.9, 0.99};
+    /** Runs of each end class whose r trace is drawn. */
+    static final int R_TRACES_PER_CLASS = 3;
     static final Color CRITICAL = new Color(0x1b9e77);
     static final Color FLAT = new Color(0xd95f02);
     static final Color OTHER = new Color(0x7570b3);
@@ -271,7 +273,7 @@ public final class Report {
     private static void traces(Path dir, List<ObjectNode> runs, Path plots) throws IOException {
         Map<String, XYChart> g = new LinkedHashMap<>();
         Map<String, XYChart> r = new LinkedHashMap<>();
-        Map<String, Integer> rCount = new LinkedHashMap<>();
+        java.util.Set<ObjectNode> rRuns = representatives(runs);
         for (ObjectNode run : runs) {
             String tf = run.path("trace").asText("");
             if (tf.isEmpty() || !Files.exists(dir.resolve(tf))) {
@@ -303,9 +305,10 @@ public final class Report {
             s.setMarker(SeriesMarkers.NONE);
             s.setLineColor(color(run.path("status").asText()));
             s.setLineStyle(new BasicStroke(1f));
-            int n = rCount.merge(m, 1, Integer::sum);
-            if (n <= 8 && !Double.isNaN(t.r()[0])) {
-                XYChart rc = r.computeIfAbsent(m, k -> chart(k + ": r along representative runs", "iteration", "r"));
+            if (rRuns.contains(run) && !Double.isNaN(t.r()[0])) {
+                XYChart rc = r.computeIfAbsent(m, k -> chart(k + ": r along up to " + R_TRACES_PER_CLASS
+                        + " runs of each end class (green critical, orange gradient-flat, purple other)", "iteration",
+                        "r"));
                 XYSeries rs = rc.addSeries(m + "-" + run.path("run").asInt(), it, t.r());
                 rs.setMarker(SeriesMarkers.NONE);
                 rs.setLineColor(color(run.path("status").asText()));
@@ -319,8 +322,28 @@ public final class Report {
         }
     }
 
+    /**
+     * The runs whose r is drawn: per method, the lowest-numbered {@link #R_TRACES_PER_CLASS} runs of
+     * each end class, so that every class is shown whatever order the runs finished in.
+     */
+    static java.util.Set<ObjectNode> representatives(List<ObjectNode> runs) {
+        List<ObjectNode> sorted = new ArrayList<>(runs);
+        sorted.sort(java.util.Comparator.comparingInt(x -> x.path("run").asInt()));
+        Map<String, Integer> taken = new LinkedHashMap<>();
+        java.util.Set<ObjectNode> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (ObjectNode run : sorted) {
+            String key = run.path("method").asText() + "/" + run.path("status").asText();
+            if (taken.merge(key, 1, Integer::sum) <= R_TRACES_PER_CLASS) {
+                out.add(run);
+            }
+        }
+        return out;
+    }
+
     private static void lossIndex(Path dir, List<ObjectNode> runs, Path plots) throws IOException {
-        XYChart c = chart("loss and Morse index of end points (grey: analytic critical points)", "Morse index", "loss");
+        XYChart c = chart(Files.exists(dir.resolve("analytic.csv"))
+                ? "loss and Morse index of end points (grey: analytic critical points)"
+                : "loss and Morse index of end points", "Morse index", "loss");
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         c.getStyler().setMarkerSize(7);
         Path analytic = dir.resolve("analytic.csv");

@@ -48,4 +48,21 @@ class ReportTest {
         assertTrue(md.contains("| 2/4 (50% ± 25) |"), md);
         assertTrue(md.contains("not critical, final r > 0.9"), md);
     }
+
+    @Test
+    void rTracesShowEveryEndClassWhateverTheOrderRunsFinishedIn() {
+        List<ObjectNode> runs = new ArrayList<>();
+        for (int i = 9; i >= 0; i--) { // other runs finish first, in reverse order
+            runs.add(rec(10 + i, "other", 0.1, 0.2));
+        }
+        runs.add(rec(3, "gradient-flat", 0.97, 0.99));
+        runs.add(rec(1, "critical", 0.5, 0.9));
+        java.util.Set<ObjectNode> rep = Report.representatives(runs);
+        assertEquals(Report.R_TRACES_PER_CLASS + 2, rep.size());
+        assertTrue(rep.stream().anyMatch(r -> r.path("status").asText().equals("critical")));
+        assertTrue(rep.stream().anyMatch(r -> r.path("status").asText().equals("gradient-flat")));
+        // the lowest-numbered other runs, not the first to finish
+        assertTrue(rep.stream().filter(r -> r.path("status").asText().equals("other"))
+                .allMatch(r -> r.path("run").asInt() < 10 + Report.R_TRACES_PER_CLASS));
+    }
 }
