@@ -2,6 +2,7 @@ package dev.morse.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.morse.index.PointClass;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -28,6 +29,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class Report {
     /** r thresholds counted per method (thesis §3.5). */
     static final double[] R_LEVELS = {0.5, 0.9, 0.99};
+    /** Runs of each end class whose r trace is drawn. */
+    static final int R_TRACES_PER_CLASS = 3;
     static final Color CRITICAL = new Color(0x1b9e77);
     static final Color FLAT = new Color(0xd95f02);
     static final Color OTHER = new Color(0x7570b3);
@@ -38,7 +41,8 @@ public final class Report {
 
     /** Per-method statistics over its records. */
     public record MethodStats(String method, int runs, int critical, int flat, int other, int failed,
-                              double seconds, int[] maxRAbove, int analyticMatches, boolean analytic) {
+                              double seconds, int[] maxRAbove, int finalRFlat, int analyticMatches,
+                              boolean analytic) {
         public double fraction(int k) {
             return runs == 0 ? Double.NaN : (double) k / runs;
         }
@@ -69,6 +73,7 @@ public final class Report {
             boolean analytic = false;
             double secs = 0;
             int[] above = new int[R_LEVELS.length];
+            int finalRFlat = 0;
             for (ObjectNode r : e.getValue()) {
                 switch (r.path("status").asText()) {
                     case "critical": crit++; break;
@@ -77,6 +82,11 @@ public final class Report {
                     default: other++; break;
                 }
                 secs += r.path("seconds").asDouble(0);
+                String st = r.path("status").asText();
+                if ((st.equals("gradient-flat") || st.equals("other"))
+                        && r.path("final_r").asDouble(Double.NaN) > PointClass.Criteria.defaults().flatR()) {
+                    finalRFlat++;
+                }
                 double maxR = r.path("max_r").asDouble(Double.NaN);
                 for (int i = 0; i < R_LEVELS.length; i++) {
                     if (maxR >= R_LEVELS[i]) {
@@ -90,8 +100,8 @@ public final class Report {
                     }
                 }
             }
-            out.add(new MethodStats(e.getKey(), e.getValue().size(), crit, flat, other, failed, secs, above, matches,
-                    analytic));
+            out.add(new MethodStats(e.getKey(), e.getValue().size(), crit, flat, other, failed, secs, above,
+                    finalRFlat, matches, analytic));
         }
         return out;
     }
@@ -126,22 +136,28 @@ public final class Report {
         }
         sb.append("\nFractions are of all runs, ± one standard error √(p(1−p)/n). Time per success is the total "
                 + "wall time of the method's runs divided by the number ending critical.\n\n");
-        sb.append("| method | max r ≥ 0.5 | max r ≥ 0.9 | max r ≥ 0.99 |");
+        sb.append("| method | max r ≥ 0.5 | max r ≥ 0.9 | max r ≥ 0.99 | not critical, final r > 0.9 |");
         boolean analytic = stats.stream().anyMatch(MethodStats::analytic);
-        sb.append(analytic ? " successes on an analytic (loss, index) |\n|---|---:|---:|---:|---:|\n"
-                : "\n|---|---:|---:|---:|\n");
+        sb.append(analytic ? " successes on an analytic (loss, index) |\n|---|---:|---:|---:|---:|---:|\n"
+                : "\n|---|---:|---:|---:|---:|\n");
         for (MethodStats s : stats) {
             sb.append("| ").append(s.method());
             for (int i = 0; i < R_LEVELS.length; i++) {
-                sb.append(" | ").append(s.maxRAbove()[i]).append('/').append(s.runs());
+                int k = s.maxRAbove()[i];
+                sb.append(" | ").append(k).append('/').append(s.runs()).append(" (").append(pct(s, k)).append(')');
             }
+            sb.append(" | ").append(s.finalRFlat()).append('/').append(s.runs()).append(" (")
+                    .append(pct(s, s.finalRFlat())).append(')');
             if (analytic) {
                 sb.append(" | ").append(s.analyticMatches()).append('/').append(s.critical());
             }
             sb.append(" |\n");
         }
         sb.append("\nr = ‖Hp + g‖ / (‖H‖_F‖p‖ + ‖g‖) for the Newton direction p (thesis Eq 3.36); a point is "
-                + "gradient-flat when r > 0.9 and r_H < 5e-4 at the last iterate.\n");
+                + "gradient-flat when r > 0.9 and r_H < 5e-4 at the last iterate. Max r counts the runs that pass "
+                + "a point with r at or above the level at any iterate (± one standard error). The last column "
+                + "counts the runs ending above the critical cutoff with r > 0.9 whatever r_H (the colouring of the papers' "
+                + "Fig 3.6-3.8).\n");
         return sb.toString();
     }
 
@@ -259,7 +275,7 @@ public final class Report {
     private static void traces(Path dir, List<ObjectNode> runs, Path plots) throws IOException {
         Map<String, XYChart> g = new LinkedHashMap<>();
         Map<String, XYChart> r = new LinkedHashMap<>();
-        Map<String, Integer> rCount = new LinkedHashMap<>();
+        java.util.Set<ObjectNode> rRuns = representatives(runs);
         for (ObjectNode run : runs) {
             String tf = run.path("trace").asText("");
             if (tf.isEmpty() || !Files.exists(dir.resolve(tf))) {
@@ -291,9 +307,10 @@ public final class Report {
             s.setMarker(SeriesMarkers.NONE);
             s.setLineColor(color(run.path("status").asText()));
             s.setLineStyle(new BasicStroke(1f));
-            int n = rCount.merge(m, 1, Integer::sum);
-            if (n <= 8 && !Double.isNaN(t.r()[0])) {
-                XYChart rc = r.computeIfAbsent(m, k -> chart(k + ": r along representative runs", "iteration", "r"));
+            if (rRuns.contains(run) && !Double.isNaN(t.r()[0])) {
+                XYChart rc = r.computeIfAbsent(m, k -> chart(k + ": r along up to " + R_TRACES_PER_CLASS
+                        + " runs of each end class (green critical, orange gradient-flat, purple other)", "iteration",
+                        "r"));
                 XYSeries rs = rc.addSeries(m + "-" + run.path("run").asInt(), it, t.r());
                 rs.setMarker(SeriesMarkers.NONE);
                 rs.setLineColor(color(run.path("status").asText()));
@@ -329,8 +346,28 @@ public final class Report {
         s.setMarker(SeriesMarkers.CIRCLE);
     }
 
+    /**
+     * The runs whose r is drawn: per method, the lowest-numbered {@link #R_TRACES_PER_CLASS} runs of
+     * each end class, so that every class is shown whatever order the runs finished in.
+     */
+    static java.util.Set<ObjectNode> representatives(List<ObjectNode> runs) {
+        List<ObjectNode> sorted = new ArrayList<>(runs);
+        sorted.sort(java.util.Comparator.comparingInt(x -> x.path("run").asInt()));
+        Map<String, Integer> taken = new LinkedHashMap<>();
+        java.util.Set<ObjectNode> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (ObjectNode run : sorted) {
+            String key = run.path("method").asText() + "/" + run.path("status").asText();
+            if (taken.merge(key, 1, Integer::sum) <= R_TRACES_PER_CLASS) {
+                out.add(run);
+            }
+        }
+        return out;
+    }
+
     private static void lossIndex(Path dir, List<ObjectNode> runs, Path plots) throws IOException {
-        XYChart c = chart("loss and Morse index of end points (grey: analytic critical points)", "Morse index", "loss");
+        XYChart c = chart(Files.exists(dir.resolve("analytic.csv"))
+                ? "loss and Morse index of end points (grey: analytic critical points)"
+                : "loss and Morse index of end points", "Morse index", "loss");
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         c.getStyler().setMarkerSize(7);
         addAnalytic(dir, c);

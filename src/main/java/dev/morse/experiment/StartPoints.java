@@ -12,7 +12,8 @@ import java.util.Random;
  * The start points of a batch, the same for every method (run r of each method starts from
  * point r), made as the papers do: train the network with full-batch gradient descent (or
  * with momentum) from seeded initializations, keep the iterates, and pick points uniformly
- * in loss value (or in iteration); then add N(0, σ²) noise to a fraction of them
+ * in loss value (or in iteration), each iterate at most once while any is left; then add
+ * N(0, σ²) noise to a fraction of them
  * (thesis §3.2.3, paper A.2). Analytic problems draw points uniformly from a box.
  */
 public final class StartPoints {
@@ -110,24 +111,41 @@ public final class StartPoints {
             hi = Math.max(hi, m[2]);
         }
         List<StartPoint> out = new ArrayList<>();
+        // Without replacement: a run never starts from an iterate another run already has (the
+        // nearest free one is taken instead), so no two runs repeat each other; only when there
+        // are more runs than iterates do the iterates come round again.
+        boolean[] taken = new boolean[thetas.size()];
+        int free = thetas.size();
         for (int r = 0; r < count; r++) {
+            if (free == 0) {
+                java.util.Arrays.fill(taken, false);
+                free = thetas.size();
+            }
             Random rnd = new Random(seed(spec.seed(), "select", r));
-            int pick;
+            int pick = -1;
             if (s.select().equals("iteration")) {
-                pick = rnd.nextInt(thetas.size());
+                int want = rnd.nextInt(thetas.size());
+                int best = Integer.MAX_VALUE;
+                for (int i = 0; i < thetas.size(); i++) {
+                    if (!taken[i] && Math.abs(i - want) < best) {
+                        best = Math.abs(i - want);
+                        pick = i;
+                    }
+                }
             } else {
-                // uniform in loss value: a target loss uniform on [min, max], the nearest iterate
+                // uniform in loss value: a target loss uniform on [min, max], the nearest free iterate
                 double target = lo + (hi - lo) * rnd.nextDouble();
-                pick = 0;
                 double best = Double.POSITIVE_INFINITY;
                 for (int i = 0; i < meta.size(); i++) {
                     double d = Math.abs(meta.get(i)[2] - target);
-                    if (d < best) {
+                    if (!taken[i] && d < best) {
                         best = d;
                         pick = i;
                     }
                 }
             }
+            taken[pick] = true;
+            free--;
             double[] m = meta.get(pick);
             out.add(new StartPoint(thetas.get(pick).clone(), (int) m[0], (int) m[1], m[2], false));
         }
