@@ -38,6 +38,9 @@ public final class GpuSetupCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        if (jar != null && !Files.isRegularFile(jar)) {
+            throw new UserException("no such jar: " + jar);
+        }
         Path dir = CudaRedist.defaultCacheDir();
         List<CudaRedist.Library> libs = CudaRedist.LIBRARIES;
         out.printf(Locale.ROOT, "morse gpu-setup: %d CUDA libraries (%s) into %s%n", libs.size(),
@@ -49,9 +52,6 @@ public final class GpuSetupCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "already in place; sha256 of all %d verified in %.1f s%n", libs.size(), secs(t0));
         } else {
             Path from = jar != null ? jar : resolve(out);
-            if (!Files.isRegularFile(from)) {
-                throw new UserException("no such jar: " + from);
-            }
             long t1 = System.nanoTime();
             try {
                 CudaRedist.extract(from, dir, libs);
