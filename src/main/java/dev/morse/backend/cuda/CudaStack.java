@@ -105,7 +105,7 @@ public final class CudaStack {
                     .replace('_', ' '), mapped != null ? "mapped from " + mapped
                     : err != null ? "load failed: " + err : "not mapped (" + r.where() + ")");
             details.add(line);
-            allMapped &= mapped != null;
+            allMapped &= mapped != null || leftToTheSystem(r);
         }
         long fromCache = st.resolutions().stream().filter(r -> r.source() == CudaLibraries.Source.MORSE_CACHE).count();
         long fromSystem = st.resolutions().stream().filter(r -> r.source() == CudaLibraries.Source.SYSTEM).count();
@@ -117,6 +117,11 @@ public final class CudaStack {
                         + " (run ./morse gpu-setup)");
         return new Layer("runtime libraries", allMapped ? State.OK : State.MISSING,
                 (allMapped ? "all " + st.resolutions().size() + " loaded: " : "not all loaded: ") + where, details);
+    }
+
+    /** A member of a family the system provides that the system's own root loads (a system NVRTC's own builtins). */
+    static boolean leftToTheSystem(Resolution r) {
+        return r.source() == CudaLibraries.Source.SYSTEM && r.path() == null;
     }
 
     private static Layer binding(String name, String jni, String soname, java.util.function.Supplier<String> version) {

@@ -95,6 +95,9 @@ public final class DeviceFreeCheck {
         if (mapped != null) {
             return new Row("library " + soname, true, src + ", mapped from " + mapped);
         }
+        if (CudaStack.leftToTheSystem(r)) {
+            return new Row("library " + soname, true, src + ": " + r.where());
+        }
         return new Row("library " + soname, false, src + ": " + (err != null ? err : r.where())
                 + (r.source() == CudaLibraries.Source.MISSING ? " (run ./morse gpu-setup)" : ""));
     }

@@ -28,6 +28,23 @@ class CudaStackTest {
     }
 
     @Test
+    void aLibraryCountsAsLoadedOnlyIfMappedOrLeftToTheSystemsOwnRoot() {
+        CudaRedist.Library builtins = new CudaRedist.Library("libnot-loaded-builtins.so.11.8", CudaRedist.Family.NVRTC, 1, "",
+                List.of());
+        CudaLibraries.Resolution left = new CudaLibraries.Resolution(builtins, CudaLibraries.Source.SYSTEM, null,
+                "not on the system: left to the system's libnvrtc.so.11.2");
+        java.nio.file.Path cache = java.nio.file.Path.of("/nonexistent-cache");
+        Layer ok = CudaStack.runtimeLibraries(new CudaLibraries.Status(cache, List.of(), List.of(left), java.util.Map.of()));
+        assertEquals(State.OK, ok.state(), ok.toString());
+        CudaLibraries.Resolution cached = new CudaLibraries.Resolution(builtins, CudaLibraries.Source.MORSE_CACHE,
+                cache.resolve(builtins.soname()), "morse cache");
+        Layer bad = CudaStack.runtimeLibraries(new CudaLibraries.Status(cache, List.of(), List.of(cached),
+                java.util.Map.of(builtins.soname(), "cannot open shared object file")));
+        assertEquals(State.MISSING, bad.state(), bad.toString());
+        assertTrue(bad.details().get(0).endsWith("load failed: cannot open shared object file"), bad.details().get(0));
+    }
+
+    @Test
     void thisMachinesStackHasEveryLayerAndNamesWhatIsMissing() {
         List<Layer> layers = CudaStack.inspect();
         assertEquals(List.of("runtime libraries", "NVRTC", "cuBLAS", "cuSOLVER", "kernels", "driver", "devices"),
