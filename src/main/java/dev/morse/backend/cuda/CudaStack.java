@@ -113,10 +113,17 @@ public final class CudaStack {
                 ? "CUDA " + CudaRedist.VERSION.substring(0, CudaRedist.VERSION.indexOf('-')) + " from " + CudaRedist.COORDINATES
                         + " in the morse cache " + st.cacheDir() + " (sizes checked)"
                 : fromCache + " from the morse cache " + st.cacheDir() + ", " + fromSystem + " from the system"
-                        + (st.cacheProblems().isEmpty() ? "" : "; morse cache: " + String.join(", ", st.cacheProblems())
-                        + " (run ./morse gpu-setup)");
+                        + (fromCache + fromSystem == st.resolutions().size() ? "" : "; " + cacheProblem(st));
         return new Layer("runtime libraries", allMapped ? State.OK : State.MISSING,
                 (allMapped ? "all " + st.resolutions().size() + " loaded: " : "not all loaded: ") + where, details);
+    }
+
+    /** What is wrong with the morse cache, in one clause. */
+    static String cacheProblem(CudaLibraries.Status st) {
+        boolean empty = st.cacheProblems().size() == st.resolutions().size()
+                && st.cacheProblems().stream().allMatch(p -> p.endsWith(" missing"));
+        return (empty ? "the morse cache holds none of them" : "morse cache: " + String.join(", ", st.cacheProblems()))
+                + " (run ./morse gpu-setup)";
     }
 
     /** A member of a family the system provides that the system's own root loads (a system NVRTC's own builtins). */

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.morse.backend.cuda.CudaRedist.Family;
 import dev.morse.backend.cuda.CudaRedist.Library;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,12 +123,6 @@ class CudaRedistTest {
         // what JCuda 11.7's natives name as NEEDED (docs/GPU.md) is all in the table
         for (String needed : List.of("libcublas.so.11", "libcusolver.so.11", "libcusolverMg.so.11", "libnvrtc.so.11.2")) {
             assertTrue(CudaRedist.LIBRARIES.stream().anyMatch(l -> l.soname().equals(needed)), needed);
-        }
-    }
-
-    static void write(Path f, String s) throws IOException {
-        try (OutputStream o = Files.newOutputStream(f)) {
-            o.write(s.getBytes(StandardCharsets.UTF_8));
         }
     }
 }
