@@ -2,16 +2,20 @@ package dev.morse.cli;
 
 import dev.morse.backend.Backends;
 import dev.morse.backend.cpu.CpuBackend;
-import dev.morse.backend.cuda.DeviceInfo;
+import dev.morse.backend.cuda.CudaStack;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code morse info}: version, Java, and each backend with whether it is usable and why not. */
+/**
+ * {@code morse info}: version, Java, each backend with whether it is usable and why not, and
+ * the CUDA stack layer by layer (libraries, NVRTC, cuBLAS, cuSOLVER, kernels, driver, devices).
+ */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Print the morse version, the Java runtime, and each backend with whether it is usable.")
+        description = "Print the morse version, the Java runtime, each backend with whether it is usable, and the CUDA "
+                + "stack layer by layer (each line a check made now).")
 public final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -32,10 +36,7 @@ public final class InfoCommand implements Callable<Integer> {
         out.println("backend cpu:  " + cpu);
         Backends.CudaStatus cuda = Backends.cudaStatus();
         out.println("backend cuda: " + (cuda.usable() ? "usable" : "not usable: " + cuda.reason()));
-        for (DeviceInfo d : Backends.devices()) {
-            out.printf(java.util.Locale.ROOT, "  device %d: %s, compute capability %s, %.1f GiB, %d SMs%n", d.ordinal(),
-                    d.name(), d.computeCapability(), d.totalBytes() / (double) (1L << 30), d.multiprocessors());
-        }
+        out.print(CudaStack.format(CudaStack.inspect()));
         out.flush();
         return 0;
     }

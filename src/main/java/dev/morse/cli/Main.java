@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "morse", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Find and classify critical points of neural-network losses.",
         subcommands = {InfoCommand.class, RunCommand.class, EvalCommand.class, BenchCommand.class, ReportCommand.class, MergeCommand.class,
-                SelfTestCommand.class,
+                SelfTestCommand.class, GpuSetupCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

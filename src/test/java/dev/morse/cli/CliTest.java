@@ -33,10 +33,29 @@ class CliTest {
     }
 
     @Test
+    void infoShowsTheCudaStackLayerByLayer() {
+        Run r = run("info");
+        for (String layer : new String[] {"cuda stack, layer by layer:", "  runtime libraries  ", "  NVRTC  ", "  cuBLAS  ",
+                "  cuSOLVER  ", "  kernels  ", "  driver  ", "  devices  "}) {
+            assertTrue(r.out().contains(layer), layer + " in\n" + r.out());
+        }
+    }
+
+    @Test
+    void gpuSetupAndTheDeviceFreeCheckRejectBadInputInOneLine() {
+        Run jar = run("gpu-setup", "--jar", "/no/such/redist.jar");
+        assertEquals(2, jar.code());
+        assertEquals("morse: no such jar: /no/such/redist.jar", jar.err().strip());
+        Run cpu = run("selftest", "--backend", "cpu", "--no-device");
+        assertEquals(2, cpu.code());
+        assertEquals("morse: --no-device checks the cuda backend, not cpu", cpu.err().strip());
+    }
+
+    @Test
     void helpDescribesEveryCommand() {
         Run r = run("--help");
         assertEquals(0, r.code());
-        for (String c : new String[] {"info", "bench"}) {
+        for (String c : new String[] {"info", "bench", "gpu-setup", "selftest"}) {
             assertTrue(r.out().contains(c), "help mentions " + c);
         }
         Run b = run("bench", "hvp", "--help");

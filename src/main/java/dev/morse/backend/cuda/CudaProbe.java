@@ -16,8 +16,9 @@ import jcuda.jcusolver.JCusolver;
 import jcuda.runtime.JCuda;
 
 /**
- * Whether CUDA is usable here and why not, without a stack trace: loads the JCuda natives
- * (which need the driver's libcuda.so.1 and the CUDA 11.x libcublas / libcusolver),
+ * Whether CUDA is usable here and why not, without a stack trace: loads the CUDA 11.x
+ * libraries ({@link CudaLibraries}), then the JCuda natives (which need the driver's
+ * libcuda.so.1 and the CUDA 11.x libcublas / libcusolver),
  * initializes the driver and counts devices. The outcome is computed once per JVM.
  */
 public final class CudaProbe {
@@ -46,6 +47,7 @@ public final class CudaProbe {
     }
 
     private static Status probe() {
+        CudaLibraries.load(); // before any JCuda native links against libcublas.so.11 & co.
         int driver;
         List<DeviceInfo> devices;
         try {
@@ -119,8 +121,8 @@ public final class CudaProbe {
             if (lib.startsWith("libcuda.so")) {
                 return "the NVIDIA driver library " + lib + " is missing (no NVIDIA driver installed)";
             }
-            return lib + " not found: install the CUDA 11.x runtime libraries and put them on LD_LIBRARY_PATH"
-                    + " (see docs/GPU.md)";
+            return lib + " not found: run ./morse gpu-setup (the CUDA 11.8 libraries from Maven Central), or put"
+                    + " your own CUDA 11.x libraries on LD_LIBRARY_PATH (docs/GPU.md)";
         }
         if (all.contains("CUDA_ERROR_NO_DEVICE")) {
             return "the NVIDIA driver reports no CUDA device";

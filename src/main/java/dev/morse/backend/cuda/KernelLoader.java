@@ -180,12 +180,16 @@ final class KernelLoader {
     }
 
     /**
-     * The cache directory: -Dmorse.cuda.cache, else $XDG_CACHE_HOME/morse/cuda-kernels, else
+     * The cache directory: -Dmorse.cuda.cache, else $MORSE_CACHE/cuda-kernels (the root of
+     * all morse caches, docs/data.md), else $XDG_CACHE_HOME/morse/cuda-kernels, else
      * ~/.cache/morse/cuda-kernels.
      */
-    static Path cacheDir(String property, String xdgCacheHome, String userHome) {
+    static Path cacheDir(String property, String morseCache, String xdgCacheHome, String userHome) {
         if (property != null && !property.isBlank()) {
             return Path.of(property);
+        }
+        if (morseCache != null && !morseCache.isBlank()) {
+            return Path.of(morseCache, "cuda-kernels");
         }
         if (xdgCacheHome != null && !xdgCacheHome.isBlank()) {
             return Path.of(xdgCacheHome, "morse", "cuda-kernels");
@@ -193,19 +197,29 @@ final class KernelLoader {
         return Path.of(userHome, ".cache", "morse", "cuda-kernels");
     }
 
-    private static Loaded loadNvrtc(int ccMajor, int ccMinor) {
+    /** The loaded NVRTC's version, "11.8" (loads libJNvrtc and with it libnvrtc.so.11.2). */
+    static String nvrtcVersion() {
         int[] major = new int[1];
         int[] minor = new int[1];
         check(JNvrtc.nvrtcVersion(major, minor), "nvrtcVersion");
-        String version = major[0] + "." + minor[0];
+        return major[0] + "." + minor[0];
+    }
+
+    /** The SM versions the loaded NVRTC can compile for (nvrtcGetSupportedArchs: 35 ... 90 for 11.8). */
+    static int[] nvrtcSupportedArchs() {
         int[] count = new int[1];
         check(JNvrtc.nvrtcGetNumSupportedArchs(count), "nvrtcGetNumSupportedArchs");
         int[] archs = new int[count[0]];
         check(JNvrtc.nvrtcGetSupportedArchs(archs), "nvrtcGetSupportedArchs");
-        Target target = chooseTarget(ccMajor, ccMinor, archs);
+        return archs;
+    }
+
+    private static Loaded loadNvrtc(int ccMajor, int ccMinor) {
+        String version = nvrtcVersion();
+        Target target = chooseTarget(ccMajor, ccMinor, nvrtcSupportedArchs());
         List<String> opts = options(target);
-        Path dir = cacheDir(System.getProperty(CACHE_PROPERTY), System.getenv("XDG_CACHE_HOME"),
-                System.getProperty("user.home"));
+        Path dir = cacheDir(System.getProperty(CACHE_PROPERTY), System.getenv("MORSE_CACHE"),
+                System.getenv("XDG_CACHE_HOME"), System.getProperty("user.home"));
 
         Map<KernelModule, byte[]> cubins = new EnumMap<>(KernelModule.class);
         Map<KernelModule, String> ptx = new EnumMap<>(KernelModule.class);
@@ -230,7 +244,8 @@ final class KernelLoader {
                 + (fromCache == KernelModule.values().length ? " (cached in " + dir + ")" : " (compiled, cached in " + dir + ")"));
     }
 
-    private static byte[] compile(KernelModule mod, List<String> opts, boolean cubin) {
+    /** Compiles one module with NVRTC: a cubin, or PTX text as bytes; IllegalStateException with NVRTC's log on failure. */
+    static byte[] compile(KernelModule mod, List<String> opts, boolean cubin) {
         String src = KernelSources.source(mod.sourceName());
         String[] headerNames = KernelSources.HEADERS.toArray(new String[0]);
         String[] headers = new String[headerNames.length];

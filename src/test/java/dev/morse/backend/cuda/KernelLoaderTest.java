@@ -43,9 +43,10 @@ class KernelLoaderTest {
 
     @Test
     void cacheDirectoryPrecedence() {
-        assertEquals(Path.of("/x/k"), KernelLoader.cacheDir("/x/k", "/c", "/h"));
-        assertEquals(Path.of("/c", "morse", "cuda-kernels"), KernelLoader.cacheDir(null, "/c", "/h"));
-        assertEquals(Path.of("/h", ".cache", "morse", "cuda-kernels"), KernelLoader.cacheDir(" ", "", "/h"));
+        assertEquals(Path.of("/x/k"), KernelLoader.cacheDir("/x/k", "/m", "/c", "/h"));
+        assertEquals(Path.of("/m", "cuda-kernels"), KernelLoader.cacheDir(null, "/m", "/c", "/h"));
+        assertEquals(Path.of("/c", "morse", "cuda-kernels"), KernelLoader.cacheDir(null, "", "/c", "/h"));
+        assertEquals(Path.of("/h", ".cache", "morse", "cuda-kernels"), KernelLoader.cacheDir(" ", null, "", "/h"));
     }
 
     @Test
