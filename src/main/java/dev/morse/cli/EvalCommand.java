@@ -85,10 +85,26 @@ public final class EvalCommand implements Callable<Integer> {
                     + n);
         }
         double[] v = new double[n];
+        int bad = 0;
+        StringBuilder where = new StringBuilder();
         for (int i = 0; i < n; i++) {
             v[i] = vals.get(i);
+            if (!Double.isFinite(v[i])) {
+                if (++bad <= 5) {
+                    where.append(bad > 1 ? ", " : "").append(i + 1).append(" (").append(tok(v[i])).append(')');
+                }
+            }
+        }
+        if (bad > 0) {
+            throw new UserException(what + " file " + file + ": " + bad + " of " + n + " entries are not finite, at "
+                    + "entr" + (bad == 1 ? "y " : "ies ") + where + (bad > 5 ? ", …" : "") + " (1-based); a point "
+                    + "must be finite");
         }
         return v;
+    }
+
+    private static String tok(double x) {
+        return Double.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
     }
 
     @Override
@@ -114,7 +130,11 @@ public final class EvalCommand implements Callable<Integer> {
                 o.put("warning", "the loss uses non-smooth primitives " + plan.nonSmooth()
                         + ": the Hessian is not defined on their kinks");
             }
-            try (HessianOperator h = new HessianOperator(b, n, HessianOperator.Mode.DENSE);
+            if (!lin.finite()) { // never an index for a point whose loss or gradient overflowed
+                o.putNull("index");
+                o.put("status", "failed");
+                o.put("spectrum_status", "loss or gradient not finite at θ");
+            } else try (HessianOperator h = new HessianOperator(b, n, HessianOperator.Mode.DENSE);
                  MorseIndex.Workspace ws = new MorseIndex.Workspace(b, n)) {
                 h.bind(lin);
                 MorseIndex.Spectrum sp = MorseIndex.spectrum(h, ws);
@@ -168,6 +188,6 @@ public final class EvalCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return 0;
+        return o.has("status") ? 1 : 0;
     }
 }

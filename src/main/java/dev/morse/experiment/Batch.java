@@ -24,10 +24,45 @@ public final class Batch {
 
     /**
      * Runs the batch; {@code backends} opens one backend per call (one for preparation, one per
-     * worker).
+     * worker). Every refusal ({@link Preflight}) comes before anything is written; the
+     * directory is locked ({@link ResultsLock}) from then to the end of the report. A report
+     * that fails is one line on the progress stream and {@link Runner.Outcome#reportError()}:
+     * the records stay as they are.
      */
     public static Runner.Outcome run(Spec spec, Options o, Supplier<Backend> backends) throws IOException {
-        Files.createDirectories(o.out());
+        Preflight.Request req = new Preflight.Request(spec, o.out(), o.resume(), o.shardIndex(), o.shardCount());
+        Preflight.check(req);
+        try {
+            Files.createDirectories(o.out());
+        } catch (IOException e) {
+            throw new SpecException("--out", "cannot create " + o.out() + ": " + Outputs.cause(e));
+        }
+        try (ResultsLock lock = ResultsLock.acquire(o.out(), "morse run")) {
+            Preflight.check(req); // again: another writer may have finished in between
+            Runner.begin(spec, o.out(), o.shardIndex(), o.shardCount());
+            Runner.Outcome res = runLocked(spec, o, backends);
+            String reportError = rebuildReport(o.out(), o.progress());
+            return reportError == null ? res : res.withReportError(reportError);
+        }
+    }
+
+    /**
+     * Rebuilds the report of a results directory the caller has locked; returns null, or the
+     * one-line reason it failed (also printed on {@code progress}).
+     */
+    public static String rebuildReport(Path out, PrintStream progress) {
+        try {
+            Report.rebuild(out);
+            return null;
+        } catch (IOException | RuntimeException e) {
+            String why = "report of " + out + " failed: " + Outputs.cause(e) + " (records untouched; rerun with "
+                    + "morse report " + out + ")";
+            (progress != null ? progress : System.err).println("morse: " + why);
+            return why;
+        }
+    }
+
+    private static Runner.Outcome runLocked(Spec spec, Options o, Supplier<Backend> backends) throws IOException {
         Problem problem = Problem.build(spec.problem(), o.dataDir());
         int count = 0;
         for (Spec.MethodSpec m : spec.methods()) {
@@ -54,11 +89,9 @@ public final class Batch {
             starts = StartPoints.make(spec, problem, prep, count);
         }
         List<AnalyticTable.Row> table = analytic;
-        Runner.Outcome res = Runner.run(spec, new Runner.Options(o.out(), o.resume(), o.shardIndex(), o.shardCount(),
+        return Runner.run(spec, new Runner.Options(o.out(), o.resume(), o.shardIndex(), o.shardCount(),
                         o.workers(), o.progress(), o.tty()),
                 () -> new Executor(spec, problem, starts, table, o.out(), backends.get()));
-        Report.rebuild(o.out());
-        return res;
     }
 
     private static void log(Options o, String s) {
