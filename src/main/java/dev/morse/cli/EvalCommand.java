@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
         description = {"Evaluate one point θ of a problem described by a spec file (the problem: block of the same "
                 + "format batch experiments use): loss, squared gradient norm, Morse index (fraction of Hessian "
                 + "eigenvalues below -threshold) and extreme eigenvalues; optionally the whole spectrum and one HVP.",
-                "θ and the direction are text files of N numbers (separated by spaces, commas or newlines)."})
+                "θ and the direction are text files of N numbers (separated by spaces, commas or newlines), all finite.",
+                "Exit 0 ok, 1 the loss or gradient is not finite at θ (no index is given), 2 bad input."})
 public final class EvalCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     CommandSpec spec;
@@ -107,6 +108,32 @@ public final class EvalCommand implements Callable<Integer> {
         return Double.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
     }
 
+    /** Spectrum, Morse index and extreme eigenvalues at a point with a finite loss and gradient. */
+    private void indexAt(Linearization lin, Backend b, int n, ObjectNode o) {
+        try (HessianOperator h = new HessianOperator(b, n, HessianOperator.Mode.DENSE);
+             MorseIndex.Workspace ws = new MorseIndex.Workspace(b, n)) {
+            h.bind(lin);
+            MorseIndex.Spectrum sp = MorseIndex.spectrum(h, ws);
+            if (!sp.status().ok()) {
+                o.put("spectrum_status", sp.status().toString());
+                o.putNull("index");
+            } else {
+                MorseIndex.Result idx = sp.index(threshold);
+                o.put("index", idx.index());
+                o.put("negative_eigenvalues", idx.negative());
+                o.put("min_eig", sp.min());
+                o.put("max_eig", sp.max());
+                o.put("threshold", threshold);
+                if (spectrum) {
+                    ArrayNode a = o.putArray("spectrum");
+                    for (double e : sp.eigenvalues()) {
+                        a.add(e);
+                    }
+                }
+            }
+        }
+    }
+
     @Override
     public Integer call() {
         if (!(threshold >= 0)) {
@@ -134,27 +161,8 @@ public final class EvalCommand implements Callable<Integer> {
                 o.putNull("index");
                 o.put("status", "failed");
                 o.put("spectrum_status", "loss or gradient not finite at θ");
-            } else try (HessianOperator h = new HessianOperator(b, n, HessianOperator.Mode.DENSE);
-                 MorseIndex.Workspace ws = new MorseIndex.Workspace(b, n)) {
-                h.bind(lin);
-                MorseIndex.Spectrum sp = MorseIndex.spectrum(h, ws);
-                if (!sp.status().ok()) {
-                    o.put("spectrum_status", sp.status().toString());
-                    o.putNull("index");
-                } else {
-                    MorseIndex.Result idx = sp.index(threshold);
-                    o.put("index", idx.index());
-                    o.put("negative_eigenvalues", idx.negative());
-                    o.put("min_eig", sp.min());
-                    o.put("max_eig", sp.max());
-                    o.put("threshold", threshold);
-                    if (spectrum) {
-                        ArrayNode a = o.putArray("spectrum");
-                        for (double e : sp.eigenvalues()) {
-                            a.add(e);
-                        }
-                    }
-                }
+            } else {
+                indexAt(lin, b, n, o);
             }
             if (v != null) {
                 double[] hv = lin.hvp(v);

@@ -130,10 +130,7 @@ public final class RunCommand implements Callable<Integer> {
             Supplier<Backend> opener = cuda
                     ? () -> Backends.open(Backends.Choice.CUDA).backend()
                     : CpuBackend::new;
-            int mine = Runner.shard(Runner.jobs(s), si, sn).size();
-            progress.println("morse run: " + s.name() + " → " + o + " (" + (sn > 1 ? mine + " of " + s.totalRuns()
-                    + " runs: shard " + si + "/" + sn : s.totalRuns() + " runs") + ", " + w + (w == 1 ? " worker, "
-                    : " workers, ") + (cuda ? "cuda" : "cpu") + (quick ? ", quick" : "") + ")");
+            progress.println(header(s, o, si, sn, w, cuda ? "cuda" : "cpu", quick));
             Runner.Outcome res = Batch.run(s, new Batch.Options(o, resume, si, sn, dataDir, w, progress, tty), opener);
             failed += res.failed();
             if (res.reportError() != null) {
@@ -166,6 +163,14 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
         }
         return failed > 0 || reportsFailed > 0 ? 1 : 0;
+    }
+
+    /** The first line of a batch: "morse run: NAME → DIR (50 of 100 runs: shard 1/2, 1 worker, cpu)". */
+    static String header(Spec s, Path o, int si, int sn, int w, String backend, boolean quick) {
+        int mine = Runner.shard(Runner.jobs(s), si, sn).size();
+        return "morse run: " + s.name() + " → " + o + " (" + (sn > 1 ? mine + " of " + s.totalRuns() + " runs: shard "
+                + si + "/" + sn : s.totalRuns() + " runs") + ", " + w + (w == 1 ? " worker, " : " workers, ") + backend
+                + (quick ? ", quick" : "") + ")";
     }
 
     /** Opens and closes a CUDA backend: throws BackendUnavailableException with the reason if it cannot. */

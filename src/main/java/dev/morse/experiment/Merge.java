@@ -99,9 +99,7 @@ public final class Merge {
             for (Path d : dirs) {
                 locks.add(ResultsLock.acquire(d, "morse merge"));
             }
-            Files.createDirectories(outAbs);
-            locks.add(ResultsLock.acquire(outAbs, "morse merge"));
-            return mergeLocked(outAbs, dirs, partial, progress);
+            return mergeLocked(outAbs, dirs, partial, progress, locks);
         } finally {
             for (ResultsLock l : locks) {
                 l.close();
@@ -109,8 +107,8 @@ public final class Merge {
         }
     }
 
-    private static Result mergeLocked(Path out, List<Path> dirs, boolean partial, PrintStream progress)
-            throws IOException {
+    private static Result mergeLocked(Path out, List<Path> dirs, boolean partial, PrintStream progress,
+                                      List<ResultsLock> locks) throws IOException {
         // one spec
         String canonical = read(dirs.get(0).resolve("spec.json")).trim();
         for (Path d : dirs) {
@@ -261,6 +259,13 @@ public final class Merge {
             }
         }
         // write: files first, runs.jsonl last (a merge killed half-way is redone by running it again)
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new SpecException("--out", "cannot create " + out + ": " + Outputs.cause(e));
+        }
+        locks.add(ResultsLock.acquire(out, "morse merge"));
+        checkOut(out, dirs, hash); // again, under the lock
         for (Path[] c : copies) {
             Files.createDirectories(c[1].getParent());
             Path tmp = c[1].resolveSibling(c[1].getFileName() + ".tmp");
@@ -292,7 +297,8 @@ public final class Merge {
 
     /**
      * An existing non-empty out is refused unless its merge.json says it is a previous merge
-     * of the same shard directories (and, once known, the same spec hash).
+     * of the same shard directories, or of some of them (a --partial merge being completed),
+     * with the same spec hash.
      */
     private static void checkOut(Path out, List<Path> dirs, String hash) throws IOException {
         if (!Files.exists(out)) {
@@ -314,7 +320,7 @@ public final class Merge {
             List<String> were = new ArrayList<>();
             m.path("shards").forEach(x -> were.add(x.asText()));
             List<String> now = dirs.stream().map(Path::toString).toList();
-            if (new TreeSet<>(were).equals(new TreeSet<>(now))
+            if (!were.isEmpty() && now.containsAll(were) // e.g. a --partial merge, now completed
                     && (hash == null || m.path("spec_hash").asText().equals(hash))) {
                 return;
             }
