@@ -5,13 +5,14 @@
 # runs.jsonl hold the same records (wall-clock fields aside), that no lock was left behind
 # and that every kill left the records whole.
 #
-#   bench/soak-resume.sh [KILLS] [RUNS] [WORKDIR]      (defaults: 20 kills, 400 runs)
+#   bench/soak-resume.sh [KILLS] [RUNS] [WORKDIR]      (defaults: 20 kills, 1000 + 250 runs)
 #
 # Prints one line per kill and a summary. Exit 0 when the records agree. Runs under nice.
 set -euo pipefail
+set -m # job control: background jobs keep SIGINT (a script's '&' would ignore it)
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 KILLS="${1:-20}"
-RUNS="${2:-400}"
+RUNS="${2:-1000}"
 WORK="${3:-$(mktemp -d /tmp/morse-soak.XXXXXX)}"
 MORSE=(nice -n 10 "$ROOT/morse")
 mkdir -p "$WORK"
@@ -46,8 +47,8 @@ while :; do
     [ "$rc" -eq 0 ] || { echo "soak: final resume exited $rc (see $WORK/killed.log)"; exit 1; }
     break
   fi
-  # a random moment: 0.5 to 6 s after the start (JVM start, preparation, or mid-batch)
-  sleep "$(awk -v s="$RANDOM" 'BEGIN { srand(s); printf "%.2f", 0.5 + 5.5 * rand() }')"
+  # a random moment: 0.5 to 8 s after the start (JVM start, preparation, or mid-batch)
+  sleep "$(awk -v s="$RANDOM" 'BEGIN { srand(s); printf "%.2f", 0.5 + 7.5 * rand() }')"
   sig=${signals[$((RANDOM % ${#signals[@]}))]}
   before=$(count)
   if kill -0 "$pid" 2> /dev/null; then
@@ -56,7 +57,7 @@ while :; do
   rc=0; wait "$pid" || rc=$?
   after=$(count)
   if [ "$rc" -eq 0 ]; then
-    echo "soak: attempt $attempts finished before the $sig ($after records)"
+    echo "soak: attempt $attempts finished before the SIG$sig ($after records)"
     break
   fi
   kills=$((kills + 1))

@@ -4,15 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * Why runs failed, counted per method: by the solver's stop reason when the run reached one
  * (e.g. {@code non_finite}), else by what ended it (an exception's class). For summary.md and
- * the one line on stderr at the end of a batch. Also the table format for numbers that may
- * not be finite ({@code nan}, {@code inf}, {@code -inf}).
+ * the one line on stderr at the end of a batch.
  */
 public final class FailureCounts {
     private FailureCounts() {
@@ -70,16 +68,5 @@ public final class FailureCounts {
         });
         sb.setLength(sb.length() - 1);
         return sb.toString();
-    }
-
-    /** A number for a table: the format, or nan / inf / -inf. */
-    static String num(String format, double v) {
-        if (Double.isNaN(v)) {
-            return "nan";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "inf" : "-inf";
-        }
-        return String.format(Locale.ROOT, format, v);
     }
 }

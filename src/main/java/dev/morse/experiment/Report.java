@@ -170,17 +170,17 @@ public final class Report {
             int sz = size;
             List<AnalyticTable.Row> g = rows.stream().filter(r -> r.size() == sz).toList();
             sb.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %s |%n", size, g.size(),
-                    FailureCounts.num("%.6f", g.stream().mapToDouble(AnalyticTable.Row::loss).min().orElse(Double.NaN)),
-                    FailureCounts.num("%.6f", g.stream().mapToDouble(AnalyticTable.Row::loss).max().orElse(Double.NaN)),
-                    FailureCounts.num("%.4f", g.stream().mapToDouble(AnalyticTable.Row::index).min().orElse(Double.NaN)),
-                    FailureCounts.num("%.4f", g.stream().mapToDouble(AnalyticTable.Row::index).max().orElse(Double.NaN)),
-                    FailureCounts.num("%.2e", g.stream().mapToDouble(AnalyticTable.Row::gradNormSq).max()
+                    Cells.num("%.6f", g.stream().mapToDouble(AnalyticTable.Row::loss).min().orElse(Double.NaN)),
+                    Cells.num("%.6f", g.stream().mapToDouble(AnalyticTable.Row::loss).max().orElse(Double.NaN)),
+                    Cells.num("%.4f", g.stream().mapToDouble(AnalyticTable.Row::index).min().orElse(Double.NaN)),
+                    Cells.num("%.4f", g.stream().mapToDouble(AnalyticTable.Row::index).max().orElse(Double.NaN)),
+                    Cells.num("%.2e", g.stream().mapToDouble(AnalyticTable.Row::gradNormSq).max()
                             .orElse(Double.NaN))));
         }
         rows.stream().filter(r -> r.size() == 0).findFirst().ifPresent(z -> sb.append(String.format(Locale.ROOT,
                 "%nThe zero point: loss %s, Morse index %s, ‖g‖² %s. %d classes in all.%n",
-                FailureCounts.num("%.6f", z.loss()), FailureCounts.num("%.4f", z.index()),
-                FailureCounts.num("%.1e", z.gradNormSq()), rows.size())));
+                Cells.num("%.6f", z.loss()), Cells.num("%.4f", z.index()),
+                Cells.num("%.1e", z.gradNormSq()), rows.size())));
         return sb.toString();
     }
 

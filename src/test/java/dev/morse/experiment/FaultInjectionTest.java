@@ -206,9 +206,9 @@ class FaultInjectionTest {
                 assertTrue(Files.size(p) > 1000, "a whole PNG: " + p);
             }
         }
-        assertEquals("nan", FailureCounts.num("%.6f", Double.NaN));
-        assertEquals("inf", FailureCounts.num("%.6f", Double.POSITIVE_INFINITY));
-        assertEquals("-inf", FailureCounts.num("%.6f", Double.NEGATIVE_INFINITY));
+        assertEquals("nan", Cells.num("%.6f", Double.NaN));
+        assertEquals("inf", Cells.num("%.6f", Double.POSITIVE_INFINITY));
+        assertEquals("-inf", Cells.num("%.6f", Double.NEGATIVE_INFINITY));
     }
 
     @Test
