@@ -47,10 +47,17 @@ while :; do
     [ "$rc" -eq 0 ] || { echo "soak: final resume exited $rc (see $WORK/killed.log)"; exit 1; }
     break
   fi
-  # a random moment: 0.5 to 8 s after the start (JVM start, preparation, or mid-batch)
-  sleep "$(awk -v s="$RANDOM" 'BEGIN { srand(s); printf "%.2f", 0.5 + 7.5 * rand() }')"
-  sig=${signals[$((RANDOM % ${#signals[@]}))]}
+  # a random moment: one kill in four 0.5 to 8 s after the start (JVM start, preparation,
+  # early runs), the others after 1 to 60 new records and a jitter of up to 0.3 s (mid-batch)
   before=$(count)
+  if [ $((RANDOM % 4)) -eq 0 ]; then
+    sleep "$(awk -v s="$RANDOM" 'BEGIN { srand(s); printf "%.2f", 0.5 + 7.5 * rand() }')"
+  else
+    target=$((before + 1 + RANDOM % 60))
+    while kill -0 "$pid" 2> /dev/null && [ "$(count)" -lt "$target" ]; do sleep 0.05; done
+    sleep "$(awk -v s="$RANDOM" 'BEGIN { srand(s); printf "%.2f", 0.3 * rand() }')"
+  fi
+  sig=${signals[$((RANDOM % ${#signals[@]}))]}
   if kill -0 "$pid" 2> /dev/null; then
     kill -s "$sig" "$pid" 2> /dev/null || true
   fi
@@ -64,7 +71,7 @@ while :; do
   if [ -f "$WORK/killed/runs.jsonl" ] && [ -n "$(tail -c1 "$WORK/killed/runs.jsonl")" ]; then
     torn=$((torn + 1))
   fi
-  echo "soak: kill $kills: SIG$sig, exit $rc, $after records"
+  echo "soak: kill $kills: SIG$sig, exit $rc, $before -> $after records"
 done
 t2=$(date +%s)
 python3 - "$WORK/whole/runs.jsonl" "$WORK/killed/runs.jsonl" <<'PY'

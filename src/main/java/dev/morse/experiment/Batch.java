@@ -63,6 +63,35 @@ public final class Batch {
     }
 
     private static Runner.Outcome runLocked(Spec spec, Options o, Supplier<Backend> backends) throws IOException {
+        // interrupted while preparing: nothing new is recorded, but say so as the runner does
+        int recorded = RunsFile.read(o.out().resolve("runs.jsonl"), null).size();
+        int mine = Runner.shard(Runner.jobs(spec), o.shardIndex(), o.shardCount()).size();
+        Thread hook = new Thread(() -> {
+            PrintStream ps = o.progress() != null ? o.progress() : System.err;
+            ps.println("interrupted: " + recorded + " of " + mine + " runs recorded; continue with --resume");
+            ps.flush();
+        }, "morse-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Prepared p;
+        try {
+            p = prepare(spec, o, backends);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs
+            }
+        }
+        return Runner.run(spec, new Runner.Options(o.out(), o.resume(), o.shardIndex(), o.shardCount(),
+                        o.workers(), o.progress(), o.tty()),
+                () -> new Executor(spec, p.problem(), p.starts(), p.analytic(), o.out(), backends.get()));
+    }
+
+    /** What the workers share: the problem, the start points, the analytic table (if any). */
+    private record Prepared(Problem problem, List<StartPoints.StartPoint> starts, List<AnalyticTable.Row> analytic) {
+    }
+
+    private static Prepared prepare(Spec spec, Options o, Supplier<Backend> backends) throws IOException {
         Problem problem = Problem.build(spec.problem(), o.dataDir());
         int count = 0;
         for (Spec.MethodSpec m : spec.methods()) {
@@ -88,10 +117,7 @@ public final class Batch {
                     + spec.start().optimizer() + " trajectories of " + spec.start().steps() + " steps" : "") + ")");
             starts = StartPoints.make(spec, problem, prep, count);
         }
-        List<AnalyticTable.Row> table = analytic;
-        return Runner.run(spec, new Runner.Options(o.out(), o.resume(), o.shardIndex(), o.shardCount(),
-                        o.workers(), o.progress(), o.tty()),
-                () -> new Executor(spec, problem, starts, table, o.out(), backends.get()));
+        return new Prepared(problem, starts, analytic);
     }
 
     private static void log(Options o, String s) {
