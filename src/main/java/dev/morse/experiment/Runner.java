@@ -113,9 +113,9 @@ public final class Runner {
         try (RunsFile runs = RunsFile.open(runsPath)) {
             Thread hook = new Thread(() -> {
                 writeFailure.compareAndSet(null, "interrupted");
-                runs.shut(); // waits for a record being written, refuses later ones
+                int appended = runs.shut(); // waits for a record being written, refuses later ones
                 PrintStream ps = opt.progress() != null ? opt.progress() : System.err;
-                ps.println((opt.tty() ? "\n" : "") + "interrupted: " + (skipped + recorded.get()) + " of " + mine.size()
+                ps.println((opt.tty() ? "\n" : "") + "interrupted: " + (skipped + appended) + " of " + mine.size()
                         + " runs recorded; continue with --resume");
                 ps.flush();
             }, "morse-interrupt");

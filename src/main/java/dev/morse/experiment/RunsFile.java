@@ -32,6 +32,8 @@ public final class RunsFile implements AutoCloseable {
     private final Path path;
     private final FileChannel ch;
     private boolean shut;
+    /** Records appended through this handle (all of them on disk). */
+    private int appended;
 
     private RunsFile(Path path, FileChannel ch) {
         this.path = path;
@@ -63,6 +65,7 @@ public final class RunsFile implements AutoCloseable {
                 ch.write(b);
             }
             ch.force(true);
+            appended++;
         } catch (IOException e) {
             try {
                 ch.truncate(before);
@@ -74,9 +77,13 @@ public final class RunsFile implements AutoCloseable {
         }
     }
 
-    /** Refuses further appends once a record being written is on disk (for a shutdown hook). */
-    synchronized void shut() {
+    /**
+     * Refuses further appends once a record being written is on disk (for a shutdown hook);
+     * returns how many records were appended through this handle.
+     */
+    synchronized int shut() {
         shut = true;
+        return appended;
     }
 
     public Path path() {
