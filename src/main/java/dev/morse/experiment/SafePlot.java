@@ -30,7 +30,8 @@ final class SafePlot {
 
     /** Points left out or clipped in one chart. */
     private static final class Count {
-        int omitted;
+        int nan;
+        int infinite;
         int clipped;
     }
 
@@ -67,8 +68,12 @@ final class SafePlot {
         for (int i = 0; i < m; i++) {
             double xi = x[i];
             double yi = y[i];
-            if (!Double.isFinite(xi) || !Double.isFinite(yi)) {
-                k.omitted++;
+            if (Double.isNaN(xi) || Double.isNaN(yi)) {
+                k.nan++; // no value (e.g. r where no Newton direction was computed)
+                continue;
+            }
+            if (Double.isInfinite(xi) || Double.isInfinite(yi)) {
+                k.infinite++;
                 continue;
             }
             if (logY && yi <= 0) {
@@ -96,12 +101,16 @@ final class SafePlot {
     /** The note for a chart's title ("" when every point was drawn as it is). */
     private static String note(XYChart c) {
         Count k = COUNTS.get().get(c);
-        if (k == null || k.omitted + k.clipped == 0) {
+        if (k == null || k.nan + k.infinite + k.clipped == 0) {
             return "";
         }
         StringBuilder sb = new StringBuilder();
-        if (k.omitted > 0) {
-            sb.append(k.omitted).append(k.omitted == 1 ? " point" : " points").append(" not finite (NaN or ±Inf), left out");
+        if (k.infinite > 0) {
+            sb.append(k.infinite).append(k.infinite == 1 ? " point" : " points").append(" at ±Inf left out");
+        }
+        if (k.nan > 0) {
+            sb.append(sb.length() > 0 ? "; " : "").append(k.nan).append(k.nan == 1 ? " point" : " points")
+                    .append(" without a value (NaN) left out");
         }
         if (k.clipped > 0) {
             sb.append(sb.length() > 0 ? "; " : "").append(k.clipped).append(k.clipped == 1 ? " value" : " values")

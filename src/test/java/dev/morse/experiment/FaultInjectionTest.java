@@ -196,9 +196,10 @@ class FaultInjectionTest {
         assertEquals(0, r.code(), r.err());
         String summary = Files.readString(out.resolve("summary.md"));
         assertTrue(summary.contains("## Notes on the plots"), summary);
-        assertTrue(summary.contains("grad-norm-newton-mr.png: " + bad + " points not finite (NaN or ±Inf), left out"),
-                summary);
-        assertTrue(summary.contains("quartic-trajectories.png: " + bad + " points not finite"), summary);
+        // row 1: ‖g‖² = +Inf; rows 2, 3: NaN; θ₀ = −Inf in all three
+        assertTrue(summary.contains("grad-norm-newton-mr.png: 1 point at ±Inf left out; " + (bad - 1)
+                + " points without a value (NaN) left out"), summary);
+        assertTrue(summary.contains("quartic-trajectories.png: " + bad + " points at ±Inf left out"), summary);
         assertFalse(Files.exists(stale), "stale temporary removed");
         try (Stream<Path> s = Files.list(out.resolve("plots"))) {
             for (Path p : s.toList()) {
