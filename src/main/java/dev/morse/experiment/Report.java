@@ -540,6 +540,19 @@ public final class Report {
         }
     }
 
+    /**
+     * The heights of an empirical CDF of {@code k} sorted values over all {@code runs} runs of a
+     * method: (i + 1) / runs, so the curve tops out at the share of runs that have a value
+     * (critical runs have no final r).
+     */
+    static double[] cdfOverAllRuns(int k, int runs) {
+        double[] y = new double[k];
+        for (int i = 0; i < k; i++) {
+            y[i] = (i + 1.0) / runs;
+        }
+        return y;
+    }
+
     private static void rCdfs(List<ObjectNode> runs, Path plots) throws IOException {
         XYChart c = chart("CDF of final r (solid) and maximal r (dashed) over all runs of each method (runs without "
                 + "an r, e.g. critical ones, never enter)", "r", "fraction of runs");
@@ -551,10 +564,7 @@ public final class Report {
                 if (v.length == 0) {
                     continue;
                 }
-                double[] y = new double[v.length];
-                for (int i = 0; i < v.length; i++) {
-                    y[i] = (i + 1.0) / s.runs(); // over all runs: the curve tops out at the share that has an r
-                }
+                double[] y = cdfOverAllRuns(v.length, s.runs());
                 XYSeries ser = SafePlot.addSeries(c, s.method() + " " + key, v, y);
                 ser.setMarker(SeriesMarkers.NONE);
                 if (key.equals("max_r")) {
