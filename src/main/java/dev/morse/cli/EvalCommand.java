@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
         description = {"Evaluate one point θ of a problem described by a spec file (the problem: block of the same "
                 + "format batch experiments use): loss, squared gradient norm, Morse index (fraction of Hessian "
                 + "eigenvalues below -threshold) and extreme eigenvalues; optionally the whole spectrum and one HVP.",
-                "θ and the direction are text files of N numbers (separated by spaces, commas or newlines)."})
+                "θ and the direction are text files of N numbers (separated by spaces, commas or newlines), all finite.",
+                "Exit 0 ok, 1 the loss or gradient is not finite at θ (no index is given), 2 bad input."})
 public final class EvalCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     CommandSpec spec;
@@ -85,10 +86,52 @@ public final class EvalCommand implements Callable<Integer> {
                     + n);
         }
         double[] v = new double[n];
+        int bad = 0;
+        StringBuilder where = new StringBuilder();
         for (int i = 0; i < n; i++) {
             v[i] = vals.get(i);
+            if (!Double.isFinite(v[i])) {
+                if (++bad <= 5) {
+                    where.append(bad > 1 ? ", " : "").append(i + 1).append(" (").append(tok(v[i])).append(')');
+                }
+            }
+        }
+        if (bad > 0) {
+            throw new UserException(what + " file " + file + ": " + bad + " of " + n + " entries are not finite, at "
+                    + "entr" + (bad == 1 ? "y " : "ies ") + where + (bad > 5 ? ", …" : "") + " (1-based); a point "
+                    + "must be finite");
         }
         return v;
+    }
+
+    private static String tok(double x) {
+        return Double.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
+    }
+
+    /** Spectrum, Morse index and extreme eigenvalues at a point with a finite loss and gradient. */
+    private void indexAt(Linearization lin, Backend b, int n, ObjectNode o) {
+        try (HessianOperator h = new HessianOperator(b, n, HessianOperator.Mode.DENSE);
+             MorseIndex.Workspace ws = new MorseIndex.Workspace(b, n)) {
+            h.bind(lin);
+            MorseIndex.Spectrum sp = MorseIndex.spectrum(h, ws);
+            if (!sp.status().ok()) {
+                o.put("spectrum_status", sp.status().toString());
+                o.putNull("index");
+            } else {
+                MorseIndex.Result idx = sp.index(threshold);
+                o.put("index", idx.index());
+                o.put("negative_eigenvalues", idx.negative());
+                o.put("min_eig", sp.min());
+                o.put("max_eig", sp.max());
+                o.put("threshold", threshold);
+                if (spectrum) {
+                    ArrayNode a = o.putArray("spectrum");
+                    for (double e : sp.eigenvalues()) {
+                        a.add(e);
+                    }
+                }
+            }
+        }
     }
 
     @Override
@@ -114,27 +157,12 @@ public final class EvalCommand implements Callable<Integer> {
                 o.put("warning", "the loss uses non-smooth primitives " + plan.nonSmooth()
                         + ": the Hessian is not defined on their kinks");
             }
-            try (HessianOperator h = new HessianOperator(b, n, HessianOperator.Mode.DENSE);
-                 MorseIndex.Workspace ws = new MorseIndex.Workspace(b, n)) {
-                h.bind(lin);
-                MorseIndex.Spectrum sp = MorseIndex.spectrum(h, ws);
-                if (!sp.status().ok()) {
-                    o.put("spectrum_status", sp.status().toString());
-                    o.putNull("index");
-                } else {
-                    MorseIndex.Result idx = sp.index(threshold);
-                    o.put("index", idx.index());
-                    o.put("negative_eigenvalues", idx.negative());
-                    o.put("min_eig", sp.min());
-                    o.put("max_eig", sp.max());
-                    o.put("threshold", threshold);
-                    if (spectrum) {
-                        ArrayNode a = o.putArray("spectrum");
-                        for (double e : sp.eigenvalues()) {
-                            a.add(e);
-                        }
-                    }
-                }
+            if (!lin.finite()) { // never an index for a point whose loss or gradient overflowed
+                o.putNull("index");
+                o.put("status", "failed");
+                o.put("spectrum_status", "loss or gradient not finite at θ");
+            } else {
+                indexAt(lin, b, n, o);
             }
             if (v != null) {
                 double[] hv = lin.hvp(v);
@@ -168,6 +196,6 @@ public final class EvalCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return 0;
+        return o.has("status") ? 1 : 0;
     }
 }

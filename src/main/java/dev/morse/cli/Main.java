@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "morse", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Find and classify critical points of neural-network losses.",
-        subcommands = {InfoCommand.class, RunCommand.class, EvalCommand.class, BenchCommand.class, ReportCommand.class, MergeCommand.class,
+        subcommands = {InfoCommand.class, RunCommand.class, EvalCommand.class, BenchCommand.class, ReportCommand.class, MergeCommand.class, RepairCommand.class,
                 SelfTestCommand.class, GpuSetupCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -29,6 +29,12 @@ public final class Main implements Runnable {
                 || t instanceof dev.morse.backend.cuda.InsufficientDeviceMemoryException;
     }
 
+    /** Failures of the file system (disk full, permissions, a vanished directory): exit 1, one line. */
+    static boolean isOutputProblem(Throwable t) {
+        return t instanceof dev.morse.experiment.Outputs.Failure || t instanceof java.io.IOException
+                || t instanceof java.io.UncheckedIOException;
+    }
+
     /** Builds the command line with morse's error handling (used by main and by tests). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
@@ -42,6 +48,17 @@ public final class Main implements Runnable {
                 err.println("morse: " + t.getMessage());
                 err.flush();
                 return 2;
+            }
+            Throwable io = ex;
+            while (io != null && !isOutputProblem(io)) {
+                io = io.getCause();
+            }
+            if (io != null) { // a write or read failed mid-command: one line, exit 1
+                PrintWriter err = cmd.getErr();
+                err.println("morse: " + (io instanceof dev.morse.experiment.Outputs.Failure ? io.getMessage()
+                        : dev.morse.experiment.Outputs.cause(io)));
+                err.flush();
+                return 1;
             }
             throw ex;
         });

@@ -1,6 +1,7 @@
 package dev.morse.cli;
 
 import dev.morse.experiment.Report;
+import dev.morse.experiment.ResultsLock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -11,7 +12,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code morse report DIR}: rebuilds summary.md and the plots from a results directory. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Rebuild summary.md and the plots of a results directory from its runs.jsonl and traces.")
+        description = {"Rebuild summary.md and the plots of a results directory from its runs.jsonl and traces.",
+                "Exit 0 ok, 1 a plot or the summary could not be written (one line; the records are untouched), 2 not "
+                        + "a results directory, damaged records (with the repair command) or the directory in use."})
 public final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -21,7 +24,12 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Report.rebuild(dir);
+        if (!java.nio.file.Files.exists(dir.resolve("runs.jsonl"))) {
+            throw new UserException(dir + " is not a results directory (no runs.jsonl)");
+        }
+        try (ResultsLock lock = ResultsLock.acquire(dir, "morse report")) {
+            Report.rebuild(dir);
+        }
         spec.commandLine().getOut().println("rebuilt " + dir.resolve("summary.md") + " and " + dir.resolve("plots"));
         spec.commandLine().getOut().flush();
         return 0;

@@ -5,6 +5,9 @@ import dev.morse.backend.BackendUnavailableException;
 import dev.morse.backend.Backends;
 import dev.morse.backend.cpu.CpuBackend;
 import dev.morse.experiment.Batch;
+import dev.morse.experiment.FailureCounts;
+import dev.morse.experiment.Preflight;
+import dev.morse.experiment.RunsFile;
 import dev.morse.experiment.Runner;
 import dev.morse.experiment.Spec;
 import dev.morse.experiment.Suite;
@@ -53,8 +56,12 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the MNIST IDX files (overrides the spec).")
     Path dataDir;
 
-    @Option(names = "--workers", defaultValue = "0", description = "Parallel runs (default: one per core on the CPU, one on a GPU).")
-    int workers;
+    @Option(names = "--workers", description = "Parallel runs, 1 to " + MAX_WORKERS + " (default: the spec's workers:, "
+            + "else one per core on the CPU, one on a GPU).")
+    Integer workers;
+
+    /** The most workers a batch takes (each holds its own backend and compiled plan). */
+    static final int MAX_WORKERS = 1024;
 
     @Override
     public Integer call() throws IOException {
@@ -65,8 +72,11 @@ public final class RunCommand implements Callable<Integer> {
         int si = 1;
         int sn = 1;
         if (shard != null) {
-            String[] f = shard.split("/");
+            String[] f = shard.split("/", -1);
             try {
+                if (f.length != 2) {
+                    throw new IllegalArgumentException();
+                }
                 si = Integer.parseInt(f[0]);
                 sn = Integer.parseInt(f[1]);
             } catch (RuntimeException e) {
@@ -74,6 +84,17 @@ public final class RunCommand implements Callable<Integer> {
             }
             if (sn < 1 || si < 1 || si > sn) {
                 throw new UserException("--shard expects 1 ≤ i ≤ n, got " + shard);
+            }
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (workers != null) {
+            if (workers < 1 || workers > MAX_WORKERS) {
+                throw new UserException("--workers expects 1 to " + MAX_WORKERS + ", got " + workers);
+            }
+            if (workers > cores) {
+                err.println("morse: --workers " + workers + " on " + cores + " cores: runs share the cores (records "
+                        + "are the same, times per run are longer)");
+                err.flush();
             }
         }
         List<Spec> specs = new ArrayList<>();
@@ -90,41 +111,66 @@ public final class RunCommand implements Callable<Integer> {
             specs.add(s);
             outs.add(out != null ? out : Path.of("results", s.name() + (quick ? "-quick" : "")));
         }
+        for (int i = 0; i < specs.size(); i++) { // every refusal before any member of a suite runs
+            Preflight.check(new Preflight.Request(specs.get(i), outs.get(i), resume, si, sn));
+        }
         PrintStream progress = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
         boolean tty = System.console() != null;
         int failed = 0;
-        List<String> summaries = new ArrayList<>();
+        int reportsFailed = 0;
         for (int i = 0; i < specs.size(); i++) {
             Spec s = specs.get(i);
             Path o = outs.get(i);
             String choice = backend != null ? backend : s.backend();
             boolean cuda = resolveCuda(choice, err);
-            int cores = Runtime.getRuntime().availableProcessors();
-            int w = workers > 0 ? workers : (s.workers() > 0 ? s.workers() : (cuda ? 1 : cores));
+            int w = workers != null ? workers : (s.workers() > 0 ? s.workers() : (cuda ? 1 : cores));
             if (!cuda) {
                 CpuBackend.setThreads(Math.max(1, cores / w));
             }
             Supplier<Backend> opener = cuda
                     ? () -> Backends.open(Backends.Choice.CUDA).backend()
                     : CpuBackend::new;
-            progress.println("morse run: " + s.name() + " → " + o + " (" + s.totalRuns() + " runs, " + w + " workers, "
-                    + (cuda ? "cuda" : "cpu") + (quick ? ", quick" : "") + ")");
+            progress.println(header(s, o, si, sn, w, cuda ? "cuda" : "cpu", quick));
             Runner.Outcome res = Batch.run(s, new Batch.Options(o, resume, si, sn, dataDir, w, progress, tty), opener);
             failed += res.failed();
-            summaries.add(o.resolve("summary.md").toString());
+            if (res.reportError() != null) {
+                reportsFailed++;
+            }
             progress.println("morse run: " + s.name() + ": " + res.ran() + " runs done (" + res.skipped()
                     + " already recorded), " + res.critical() + " critical, " + res.failed() + " failed");
+            if (res.failed() > 0) {
+                String why = FailureCounts.line(RunsFile.read(o.resolve("runs.jsonl"), null));
+                if (why != null) {
+                    progress.println("morse run: " + s.name() + ": " + why);
+                }
+            }
         }
         PrintWriter outw = spec.commandLine().getOut();
         for (int i = 0; i < specs.size(); i++) {
             Path o = outs.get(i);
+            if (!Files.exists(o.resolve("summary.md"))) {
+                continue; // its report failed (said above)
+            }
             outw.println();
             outw.print(Files.readString(o.resolve("summary.md")));
             outw.println();
             outw.println("results: " + o.toAbsolutePath() + " (summary.md, plots/, runs.jsonl)");
         }
         outw.flush();
-        return failed > 0 ? 1 : 0;
+        if (reportsFailed > 0) {
+            err.println("morse: " + reportsFailed + " report" + (reportsFailed == 1 ? "" : "s") + " failed (said above); "
+                    + "the records are whole");
+            err.flush();
+        }
+        return failed > 0 || reportsFailed > 0 ? 1 : 0;
+    }
+
+    /** The first line of a batch: "morse run: NAME → DIR (50 of 100 runs: shard 1/2, 1 worker, cpu)". */
+    static String header(Spec s, Path o, int si, int sn, int w, String backend, boolean quick) {
+        int mine = Runner.shard(Runner.jobs(s), si, sn).size();
+        return "morse run: " + s.name() + " → " + o + " (" + (sn > 1 ? mine + " of " + s.totalRuns() + " runs: shard "
+                + si + "/" + sn : s.totalRuns() + " runs") + ", " + w + (w == 1 ? " worker, " : " workers, ") + backend
+                + (quick ? ", quick" : "") + ")";
     }
 
     /** Opens and closes a CUDA backend: throws BackendUnavailableException with the reason if it cannot. */

@@ -24,10 +24,74 @@ public final class Batch {
 
     /**
      * Runs the batch; {@code backends} opens one backend per call (one for preparation, one per
-     * worker).
+     * worker). Every refusal ({@link Preflight}) comes before anything is written; the
+     * directory is locked ({@link ResultsLock}) from then to the end of the report. A report
+     * that fails is one line on the progress stream and {@link Runner.Outcome#reportError()}:
+     * the records stay as they are.
      */
     public static Runner.Outcome run(Spec spec, Options o, Supplier<Backend> backends) throws IOException {
-        Files.createDirectories(o.out());
+        Preflight.Request req = new Preflight.Request(spec, o.out(), o.resume(), o.shardIndex(), o.shardCount());
+        Preflight.check(req);
+        try {
+            Files.createDirectories(o.out());
+        } catch (IOException e) {
+            throw new SpecException("--out", "cannot create " + o.out() + ": " + Outputs.cause(e));
+        }
+        try (ResultsLock lock = ResultsLock.acquire(o.out(), "morse run")) {
+            Preflight.check(req); // again: another writer may have finished in between
+            Runner.begin(spec, o.out(), o.shardIndex(), o.shardCount());
+            Runner.Outcome res = runLocked(spec, o, backends);
+            String reportError = rebuildReport(o.out(), o.progress());
+            return reportError == null ? res : res.withReportError(reportError);
+        }
+    }
+
+    /**
+     * Rebuilds the report of a results directory the caller has locked; returns null, or the
+     * one-line reason it failed (also printed on {@code progress}).
+     */
+    public static String rebuildReport(Path out, PrintStream progress) {
+        try {
+            Report.rebuild(out);
+            return null;
+        } catch (IOException | RuntimeException e) {
+            String why = "report of " + out + " failed: " + Outputs.cause(e) + " (records untouched; rerun with "
+                    + "morse report " + out + ")";
+            (progress != null ? progress : System.err).println("morse: " + why);
+            return why;
+        }
+    }
+
+    private static Runner.Outcome runLocked(Spec spec, Options o, Supplier<Backend> backends) throws IOException {
+        // interrupted while preparing: nothing new is recorded, but say so as the runner does
+        int recorded = RunsFile.read(o.out().resolve("runs.jsonl"), null).size();
+        int mine = Runner.shard(Runner.jobs(spec), o.shardIndex(), o.shardCount()).size();
+        Thread hook = new Thread(() -> {
+            PrintStream ps = o.progress() != null ? o.progress() : System.err;
+            ps.println("interrupted: " + recorded + " of " + mine + " runs recorded; continue with --resume");
+            ps.flush();
+        }, "morse-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Prepared p;
+        try {
+            p = prepare(spec, o, backends);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs
+            }
+        }
+        return Runner.run(spec, new Runner.Options(o.out(), o.resume(), o.shardIndex(), o.shardCount(),
+                        o.workers(), o.progress(), o.tty()),
+                () -> new Executor(spec, p.problem(), p.starts(), p.analytic(), o.out(), backends.get()));
+    }
+
+    /** What the workers share: the problem, the start points, the analytic table (if any). */
+    private record Prepared(Problem problem, List<StartPoints.StartPoint> starts, List<AnalyticTable.Row> analytic) {
+    }
+
+    private static Prepared prepare(Spec spec, Options o, Supplier<Backend> backends) throws IOException {
         Problem problem = Problem.build(spec.problem(), o.dataDir());
         int count = 0;
         for (Spec.MethodSpec m : spec.methods()) {
@@ -53,12 +117,7 @@ public final class Batch {
                     + spec.start().optimizer() + " trajectories of " + spec.start().steps() + " steps" : "") + ")");
             starts = StartPoints.make(spec, problem, prep, count);
         }
-        List<AnalyticTable.Row> table = analytic;
-        Runner.Outcome res = Runner.run(spec, new Runner.Options(o.out(), o.resume(), o.shardIndex(), o.shardCount(),
-                        o.workers(), o.progress(), o.tty()),
-                () -> new Executor(spec, problem, starts, table, o.out(), backends.get()));
-        Report.rebuild(o.out());
-        return res;
+        return new Prepared(problem, starts, analytic);
     }
 
     private static void log(Options o, String s) {

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -170,16 +169,18 @@ public final class Report {
         for (int size = 0; size <= maxSize; size++) {
             int sz = size;
             List<AnalyticTable.Row> g = rows.stream().filter(r -> r.size() == sz).toList();
-            sb.append(String.format(Locale.ROOT, "| %d | %d | %.6f | %.6f | %.4f | %.4f | %.2e |%n", size, g.size(),
-                    g.stream().mapToDouble(AnalyticTable.Row::loss).min().orElse(Double.NaN),
-                    g.stream().mapToDouble(AnalyticTable.Row::loss).max().orElse(Double.NaN),
-                    g.stream().mapToDouble(AnalyticTable.Row::index).min().orElse(Double.NaN),
-                    g.stream().mapToDouble(AnalyticTable.Row::index).max().orElse(Double.NaN),
-                    g.stream().mapToDouble(AnalyticTable.Row::gradNormSq).max().orElse(Double.NaN)));
+            sb.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %s |%n", size, g.size(),
+                    Cells.num("%.6f", g.stream().mapToDouble(AnalyticTable.Row::loss).min().orElse(Double.NaN)),
+                    Cells.num("%.6f", g.stream().mapToDouble(AnalyticTable.Row::loss).max().orElse(Double.NaN)),
+                    Cells.num("%.4f", g.stream().mapToDouble(AnalyticTable.Row::index).min().orElse(Double.NaN)),
+                    Cells.num("%.4f", g.stream().mapToDouble(AnalyticTable.Row::index).max().orElse(Double.NaN)),
+                    Cells.num("%.2e", g.stream().mapToDouble(AnalyticTable.Row::gradNormSq).max()
+                            .orElse(Double.NaN))));
         }
         rows.stream().filter(r -> r.size() == 0).findFirst().ifPresent(z -> sb.append(String.format(Locale.ROOT,
-                "%nThe zero point: loss %.6f, Morse index %.4f, ‖g‖² %.1e. %d classes in all.%n", z.loss(), z.index(),
-                z.gradNormSq(), rows.size())));
+                "%nThe zero point: loss %s, Morse index %s, ‖g‖² %s. %d classes in all.%n",
+                Cells.num("%.6f", z.loss()), Cells.num("%.4f", z.index()),
+                Cells.num("%.1e", z.gradNormSq()), rows.size())));
         return sb.toString();
     }
 
@@ -201,14 +202,26 @@ public final class Report {
         double[] y = yi < 0 ? null : new double[m];
         for (int i = 0; i < m; i++) {
             String[] f = lines.get(i + 1).split(",");
-            g[i] = Double.parseDouble(f[gi]);
-            r[i] = ri < 0 ? Double.NaN : Double.parseDouble(f[ri]);
+            g[i] = num(f, gi);
+            r[i] = num(f, ri);
             if (x != null) {
-                x[i] = Double.parseDouble(f[xi]);
-                y[i] = Double.parseDouble(f[yi]);
+                x[i] = num(f, xi);
+                y[i] = num(f, yi);
             }
         }
         return new Trace(g, r, x, y);
+    }
+
+    /** Field i of a trace row; NaN when absent or not a number (such points are left out of plots). */
+    private static double num(String[] f, int i) {
+        if (i < 0 || i >= f.length) {
+            return Double.NaN;
+        }
+        try {
+            return Double.parseDouble(f[i]);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     static Color color(String status) {
@@ -235,6 +248,7 @@ public final class Report {
             throw new SpecException("", dir + " is not a results directory (no runs.jsonl)");
         }
         List<ObjectNode> runs = RunsFile.read(runsFile);
+        RunsFile.checkUnique(runs, runsFile);
         String title = "results";
         String info = "";
         Path specFile = dir.resolve("spec.json");
@@ -253,23 +267,28 @@ public final class Report {
             text += analyticSection(AnalyticTable.read(analyticCsv));
         }
         text += cutoffSection(runs);
-        RunsFile.writeAtomically(dir.resolve("summary.md"), text);
+        text += FailureCounts.section(runs);
         Path plots = dir.resolve("plots");
         Files.createDirectories(plots);
-        traces(dir, runs, plots);
-        lossIndex(dir, runs, plots);
-        rCdfs(runs, plots);
-        cutoffPlots(dir, runs, plots);
+        SafePlot.removeStaleTemporaries(plots);
+        SafePlot.begin();
+        List<String> failed = new ArrayList<>();
+        SafePlot.guard(failed, "traces", () -> traces(dir, runs, plots));
+        SafePlot.guard(failed, "loss-index", () -> lossIndex(dir, runs, plots));
+        SafePlot.guard(failed, "r-cdf", () -> rCdfs(runs, plots));
+        SafePlot.guard(failed, "cutoffs", () -> cutoffPlots(dir, runs, plots));
         if (spec != null && spec.path("problem").path("kind").asText().equals("quartic")) {
-            quartic(dir, runs, plots);
+            SafePlot.guard(failed, "quartic", () -> quartic(dir, runs, plots));
+        }
+        text += SafePlot.section(failed);
+        RunsFile.writeAtomically(dir.resolve("summary.md"), text);
+        if (!failed.isEmpty()) {
+            throw new Outputs.Failure(String.join("; ", failed), null);
         }
     }
 
     private static void save(XYChart c, Path file) throws IOException {
-        Path tmp = file.resolveSibling("tmp-" + file.getFileName());
-        BitmapEncoder.saveBitmap(c, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        SafePlot.save(c, file);
     }
 
     private static void traces(Path dir, List<ObjectNode> runs, Path plots) throws IOException {
@@ -290,10 +309,7 @@ public final class Report {
             for (int i = 0; i < it.length; i++) {
                 it[i] = i;
             }
-            double[] gs = t.gradNormSq().clone();
-            for (int i = 0; i < gs.length; i++) {
-                gs[i] = Math.max(gs[i], 1e-40); // log axis: exact zeros drawn at the floor
-            }
+            double[] gs = t.gradNormSq(); // log axis: exact zeros drawn at SafePlot's floor
             XYChart c = g.computeIfAbsent(m, k -> {
                 XYChart ch = chart(k + ": squared gradient norm (green critical, orange gradient-flat, purple other)",
                         "iteration", "‖g‖²");
@@ -303,7 +319,7 @@ public final class Report {
                 ch.getStyler().setXAxisMaxLabelCount(12);
                 return ch;
             });
-            XYSeries s = c.addSeries(m + "-" + run.path("run").asInt(), it, gs);
+            XYSeries s = SafePlot.addSeries(c, m + "-" + run.path("run").asInt(), it, gs);
             s.setMarker(SeriesMarkers.NONE);
             s.setLineColor(color(run.path("status").asText()));
             s.setLineStyle(new BasicStroke(1f));
@@ -311,7 +327,7 @@ public final class Report {
                 XYChart rc = r.computeIfAbsent(m, k -> chart(k + ": r along up to " + R_TRACES_PER_CLASS
                         + " runs of each end class (green critical, orange gradient-flat, purple other)", "iteration",
                         "r"));
-                XYSeries rs = rc.addSeries(m + "-" + run.path("run").asInt(), it, t.r());
+                XYSeries rs = SafePlot.addSeries(rc, m + "-" + run.path("run").asInt(), it, t.r());
                 rs.setMarker(SeriesMarkers.NONE);
                 rs.setLineColor(color(run.path("status").asText()));
             }
@@ -338,10 +354,10 @@ public final class Report {
         double[] y = new double[lines.size() - 1];
         for (int i = 1; i < lines.size(); i++) {
             String[] f = lines.get(i).split(",");
-            x[i - 1] = Double.parseDouble(f[ii]);
-            y[i - 1] = Double.parseDouble(f[li]);
+            x[i - 1] = num(f, ii);
+            y[i - 1] = num(f, li);
         }
-        XYSeries s = c.addSeries("analytic", x, y);
+        XYSeries s = SafePlot.addSeries(c, "analytic", x, y);
         s.setMarkerColor(new Color(0xbbbbbb));
         s.setMarker(SeriesMarkers.CIRCLE);
     }
@@ -384,7 +400,7 @@ public final class Report {
             }
             double[] x = pts.stream().mapToDouble(p -> p[0]).toArray();
             double[] y = pts.stream().mapToDouble(p -> p[1]).toArray();
-            XYSeries s = c.addSeries(status, x, y);
+            XYSeries s = SafePlot.addSeries(c, status, x, y);
             s.setMarkerColor(color(status));
             s.setMarker(SeriesMarkers.DIAMOND);
         }
@@ -481,7 +497,7 @@ public final class Report {
                         .xAxisTitle("Morse index").yAxisTitle("loss").build();
                 c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 c.getStyler().setChartBackgroundColor(Color.WHITE).setPlotBackgroundColor(Color.WHITE)
-                        .setLegendVisible(false).setMarkerSize(6);
+                        .setLegendVisible(true).setMarkerSize(6);
                 if (hi > lo) {
                     c.getStyler().setYAxisMin(lo - pad).setYAxisMax(hi + pad);
                 }
@@ -493,7 +509,7 @@ public final class Report {
                             .map(p -> new double[] {p.path("index").asDouble(), p.path("loss").asDouble()})
                             .toArray(double[][]::new);
                     if (xy.length > 0) {
-                        XYSeries s = c.addSeries(match ? "on an analytic point" : "elsewhere",
+                        XYSeries s = SafePlot.addSeries(c, match ? "on an analytic point" : "elsewhere",
                                 Arrays.stream(xy).mapToDouble(p -> p[0]).toArray(),
                                 Arrays.stream(xy).mapToDouble(p -> p[1]).toArray());
                         s.setMarker(SeriesMarkers.DIAMOND);
@@ -501,7 +517,7 @@ public final class Report {
                     }
                 }
                 if (!c.getSeriesMap().isEmpty()) {
-                    panels.add(BitmapEncoder.getBufferedImage(c));
+                    panels.add(SafePlot.image(c, "loss-index-cutoffs-" + m.getKey() + ".png"));
                 }
             }
             if (panels.isEmpty()) {
@@ -520,16 +536,26 @@ public final class Report {
                 g.drawImage(panels.get(i), (i % cols) * w, (i / cols) * h, null);
             }
             g.dispose();
-            Path file = plots.resolve("loss-index-cutoffs-" + m.getKey() + ".png");
-            Path tmp = file.resolveSibling("tmp-" + file.getFileName());
-            javax.imageio.ImageIO.write(img, "png", tmp.toFile());
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            SafePlot.write(img, plots.resolve("loss-index-cutoffs-" + m.getKey() + ".png"));
         }
     }
 
+    /**
+     * The heights of an empirical CDF of {@code k} sorted values over all {@code runs} runs of a
+     * method: (i + 1) / runs, so the curve tops out at the share of runs that have a value
+     * (critical runs have no final r).
+     */
+    static double[] cdfOverAllRuns(int k, int runs) {
+        double[] y = new double[k];
+        for (int i = 0; i < k; i++) {
+            y[i] = (i + 1.0) / runs;
+        }
+        return y;
+    }
+
     private static void rCdfs(List<ObjectNode> runs, Path plots) throws IOException {
-        XYChart c = chart("CDF of final r (solid) and maximal r (dashed) over runs", "r", "fraction of runs");
+        XYChart c = chart("CDF of final r (solid) and maximal r (dashed) over all runs of each method (runs without "
+                + "an r, e.g. critical ones, never enter)", "r", "fraction of runs");
         c.getStyler().setLegendVisible(true);
         for (MethodStats s : stats(runs)) {
             for (String key : new String[] {"final_r", "max_r"}) {
@@ -538,11 +564,8 @@ public final class Report {
                 if (v.length == 0) {
                     continue;
                 }
-                double[] y = new double[v.length];
-                for (int i = 0; i < v.length; i++) {
-                    y[i] = (i + 1.0) / v.length;
-                }
-                XYSeries ser = c.addSeries(s.method() + " " + key, v, y);
+                double[] y = cdfOverAllRuns(v.length, s.runs());
+                XYSeries ser = SafePlot.addSeries(c, s.method() + " " + key, v, y);
                 ser.setMarker(SeriesMarkers.NONE);
                 if (key.equals("max_r")) {
                     ser.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
@@ -580,27 +603,35 @@ public final class Report {
                 pts.add(new double[] {x, -y});
             }
             if (!pts.isEmpty()) {
-                XYSeries s = c.addSeries("f=" + lv, pts.stream().mapToDouble(p -> p[0]).toArray(),
+                XYSeries s = SafePlot.addSeries(c, "f=" + lv, pts.stream().mapToDouble(p -> p[0]).toArray(),
                         pts.stream().mapToDouble(p -> p[1]).toArray());
+                s.setShowInLegend(false);
                 s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 s.setMarker(SeriesMarkers.CIRCLE);
                 s.setMarkerColor(new Color(0xdddddd));
             }
         }
+        c.getStyler().setLegendVisible(true);
+        java.util.Set<String> legend = new java.util.HashSet<>();
         for (ObjectNode run : runs) {
             String tf = run.path("trace").asText("");
             if (tf.isEmpty() || !Files.exists(dir.resolve(tf))) {
                 continue;
             }
             Trace t = readTrace(dir.resolve(tf));
-            if (t.x() == null) {
+            if (t.x() == null || t.x().length == 0) {
                 continue;
             }
-            XYSeries s = c.addSeries("run-" + run.path("method").asText() + "-" + run.path("run").asInt(), t.x(), t.y());
+            String st = run.path("status").asText();
+            boolean first = legend.add(st); // one legend entry per end class
+            XYSeries s = SafePlot.addSeries(c, first ? st : "run-" + run.path("method").asText() + "-"
+                    + run.path("run").asInt(), t.x(), t.y());
+            s.setShowInLegend(first);
             s.setMarker(SeriesMarkers.NONE);
             s.setLineColor(color(run.path("status").asText()));
-            XYSeries end = c.addSeries("end-" + run.path("method").asText() + "-" + run.path("run").asInt(),
+            XYSeries end = SafePlot.addSeries(c, "end-" + run.path("method").asText() + "-" + run.path("run").asInt(),
                     new double[] {t.x()[t.x().length - 1]}, new double[] {t.y()[t.y().length - 1]});
+            end.setShowInLegend(false);
             end.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             end.setMarker(SeriesMarkers.CIRCLE);
             end.setMarkerColor(color(run.path("status").asText()));

@@ -3,7 +3,6 @@ package dev.morse.experiment;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,8 +28,15 @@ public final class Runner {
                           boolean tty) {
     }
 
-    /** Counts after a batch. */
-    public record Outcome(int total, int ran, int skipped, int failed, int critical) {
+    /** Counts after a batch; {@code reportError} is null unless its report failed. */
+    public record Outcome(int total, int ran, int skipped, int failed, int critical, String reportError) {
+        public Outcome(int total, int ran, int skipped, int failed, int critical) {
+            this(total, ran, skipped, failed, critical, null);
+        }
+
+        Outcome withReportError(String why) {
+            return new Outcome(total, ran, skipped, failed, critical, why);
+        }
     }
 
     private Runner() {
@@ -64,32 +70,30 @@ public final class Runner {
     }
 
     /**
-     * Runs the batch. {@code executors} makes one executor per worker (called on that worker's
-     * thread).
+     * Writes what identifies the batch in its directory (spec.json, shard.json), after
+     * {@link Preflight} passed and under the directory's {@link ResultsLock}.
+     */
+    static void begin(Spec spec, Path out, int shardIndex, int shardCount) throws IOException {
+        RunsFile.writeAtomically(out.resolve("spec.json"), spec.canonical() + "\n");
+        RunsFile.writeAtomically(out.resolve(Preflight.SHARD_FILE), "{\"index\": " + shardIndex + ", \"count\": "
+                + shardCount + "}\n");
+    }
+
+    /**
+     * Runs the batch (the directory already checked by {@link Preflight} and locked). {@code
+     * executors} makes one executor per worker (called on that worker's thread). A failed
+     * write stops the batch: the run whose output could not be written is not recorded (so
+     * {@code --resume} runs it again), runs in flight finish, and an {@link Outputs.Failure}
+     * names the path and the cause. SIGINT / SIGTERM stop it the same way, after the record
+     * being written is on disk.
      */
     public static Outcome run(Spec spec, Options opt, Supplier<RunExecutor> executors) throws IOException {
         Path out = opt.out();
-        Files.createDirectories(out);
         Path runsPath = out.resolve("runs.jsonl");
-        Path specPath = out.resolve("spec.json");
         Set<String> done = new HashSet<>();
-        if (Files.exists(runsPath) && Files.size(runsPath) > 0) {
-            if (!opt.resume()) {
-                throw new SpecException("--out", out + " already holds runs (runs.jsonl); pass --resume to continue "
-                        + "that batch, or choose another --out");
-            }
-            if (Files.exists(specPath)) {
-                String old = Files.readString(specPath, StandardCharsets.UTF_8).trim();
-                if (!old.equals(spec.canonical())) {
-                    throw new SpecException("--resume", out + " was started from a different spec (or without/with "
-                            + "--quick); resume it with the same spec and flags");
-                }
-            }
-            for (ObjectNode r : RunsFile.readForResume(runsPath)) {
-                done.add(r.path("method").asText() + "#" + r.path("run").asInt());
-            }
+        for (ObjectNode r : RunsFile.readForResume(runsPath, opt.progress())) {
+            done.add(r.path("method").asText() + "#" + r.path("run").asInt());
         }
-        RunsFile.writeAtomically(specPath, spec.canonical() + "\n");
         Files.createDirectories(out.resolve("traces"));
 
         List<Job> mine = shard(jobs(spec), opt.shardIndex(), opt.shardCount());
@@ -104,7 +108,18 @@ public final class Runner {
         Progress progress = new Progress(opt.progress(), opt.tty(), todo.size(), skipped);
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger critical = new AtomicInteger();
+        AtomicInteger recorded = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> writeFailure = new java.util.concurrent.atomic.AtomicReference<>();
         try (RunsFile runs = RunsFile.open(runsPath)) {
+            Thread hook = new Thread(() -> {
+                writeFailure.compareAndSet(null, "interrupted");
+                int appended = runs.shut(); // waits for a record being written, refuses later ones
+                PrintStream ps = opt.progress() != null ? opt.progress() : System.err;
+                ps.println((opt.tty() ? "\n" : "") + "interrupted: " + (skipped + appended) + " of " + mine.size()
+                        + " runs recorded; continue with --resume");
+                ps.flush();
+            }, "morse-interrupt");
+            Runtime.getRuntime().addShutdownHook(hook);
             ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
                 Thread t = new Thread(r, "morse-worker");
                 t.setDaemon(true);
@@ -115,6 +130,9 @@ public final class Runner {
             List<Future<?>> futures = new ArrayList<>();
             for (Job job : todo) {
                 futures.add(pool.submit(() -> {
+                    if (writeFailure.get() != null) {
+                        return null; // the batch is stopping: start nothing new
+                    }
                     RunExecutor ex = local.get();
                     if (ex == null) {
                         ex = executors.get();
@@ -125,6 +143,9 @@ public final class Runner {
                     RunResult res;
                     try {
                         res = ex.execute(job);
+                    } catch (java.io.UncheckedIOException e) {
+                        writeFailure.compareAndSet(null, "cannot write " + Outputs.cause(e));
+                        return null;
                     } catch (RuntimeException | OutOfMemoryError e) {
                         ObjectNode f = RunsFile.JSON.createObjectNode();
                         f.put("status", "failed");
@@ -140,12 +161,18 @@ public final class Runner {
                         rec.put("seconds", (System.nanoTime() - t0) * 1e-9);
                     }
                     rec.put("spec_hash", spec.hash());
-                    if (res.traceHeader().length > 0) {
-                        String rel = "traces/" + job.stem() + ".csv";
-                        writeTrace(out.resolve(rel), res.traceHeader(), res.traceRows());
-                        rec.put("trace", rel);
+                    try {
+                        if (res.traceHeader().length > 0) {
+                            String rel = "traces/" + job.stem() + ".csv";
+                            writeTrace(out.resolve(rel), res.traceHeader(), res.traceRows());
+                            rec.put("trace", rel);
+                        }
+                        runs.append(rec);
+                    } catch (IOException e) {
+                        writeFailure.compareAndSet(null, "cannot write " + Outputs.cause(e));
+                        return null;
                     }
-                    runs.append(rec);
+                    recorded.incrementAndGet();
                     String status = rec.path("status").asText();
                     if (status.equals("failed")) {
                         failed.incrementAndGet();
@@ -179,9 +206,19 @@ public final class Runner {
                 for (RunExecutor ex : all) {
                     ex.close();
                 }
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // the JVM is shutting down: the hook runs
+                }
             }
         }
         progress.finish();
+        String wf = writeFailure.get();
+        if (wf != null) {
+            throw new Outputs.Failure(wf + "; " + (skipped + recorded.get()) + " of " + mine.size()
+                    + " runs recorded (runs.jsonl is whole); fix that, then continue with --resume", null);
+        }
         return new Outcome(mine.size(), todo.size(), skipped, failed.get(), critical.get());
     }
 

@@ -1,12 +1,8 @@
 package dev.morse.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -77,21 +73,9 @@ public record Spec(String name, String description, long seed, String backend, i
     public static final List<String> METHODS = List.of("newton-mr", "damped-newton", "gnm", "levenberg-marquardt",
             "bfgs", "lbfgs", "gd", "momentum");
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** Reads and validates a spec file; with quick, its {@code quick:} overrides are merged first. */
     public static Spec load(Path file, boolean quick) {
-        JsonNode root;
-        try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            root = (file.toString().endsWith(".json") ? JSON : YAML).readTree(text);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new SpecException("", "spec file not found: " + file);
-        } catch (IOException e) {
-            throw new SpecException("", "cannot parse " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
-        }
-        return parse(root, quick);
+        return parse(SpecFile.read(file), quick); // duplicate keys, binary files: refused with line and column
     }
 
     /** Validates a spec tree. */

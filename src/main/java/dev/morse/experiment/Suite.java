@@ -1,9 +1,6 @@
 package dev.morse.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,8 +16,6 @@ import java.util.List;
  * Paths are relative to the suite file.
  */
 public final class Suite {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
     /** One member: its spec file and whether to run it at its quick size. */
     public record Entry(Path spec, boolean quick) {
     }
@@ -29,21 +24,12 @@ public final class Suite {
     }
 
     public static boolean isSuite(Path file) {
-        try {
-            JsonNode n = YAML.readTree(Files.readString(file));
-            return n != null && n.isObject() && n.has("suite");
-        } catch (IOException e) {
-            return false;
-        }
+        JsonNode n = SpecFile.read(file); // a file that cannot be read is refused here, with its line and column
+        return n != null && n.isObject() && n.has("suite");
     }
 
     public static List<Entry> load(Path file) {
-        JsonNode root;
-        try {
-            root = YAML.readTree(Files.readString(file));
-        } catch (IOException e) {
-            throw new SpecException("", "cannot read " + file + ": " + e.getMessage());
-        }
+        JsonNode root = SpecFile.read(file);
         SpecNode s = new SpecNode(root, "");
         s.str("name", null);
         s.str("description", "");

@@ -57,7 +57,7 @@ class BatchTest {
         run(s, tmp.resolve("s2"), false, 2, 3);
         run(s, tmp.resolve("s3"), false, 3, 3);
         assertEquals(4, records(tmp.resolve("s2")).size(), "shard 2/3 runs every third job");
-        int merged = Merge.merge(tmp.resolve("m"), List.of(tmp.resolve("s1"), tmp.resolve("s2"), tmp.resolve("s3")));
+        int merged = Merge.merge(tmp.resolve("m"), List.of(tmp.resolve("s1"), tmp.resolve("s2"), tmp.resolve("s3"))).runs();
         assertEquals(12, merged);
         assertEquals(records(tmp.resolve("a")), records(tmp.resolve("m")), "merged shards = one batch");
         assertTrue(Files.exists(tmp.resolve("m/summary.md")));

@@ -65,4 +65,12 @@ class ReportTest {
         assertTrue(rep.stream().filter(r -> r.path("status").asText().equals("other"))
                 .allMatch(r -> r.path("run").asInt() < 10 + Report.R_TRACES_PER_CLASS));
     }
+
+    @Test
+    void rCdfIsOverAllRunsOfTheMethod() {
+        // E4: 57 of 100 runs end with a final r, 43 end critical without one: the curve tops out at 0.57
+        double[] y = Report.cdfOverAllRuns(57, 100);
+        assertEquals(0.01, y[0], 1e-15);
+        assertEquals(0.57, y[56], 1e-15);
+    }
 }
