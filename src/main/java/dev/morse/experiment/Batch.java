@@ -36,7 +36,9 @@ public final class Batch {
         List<StartPoints.StartPoint> starts;
         List<AnalyticTable.Row> analytic = List.of();
         log(o, "problem: " + problem.description() + " (N = " + problem.nParams() + ")");
+        dev.morse.index.IndexEstimator.Method indexRoute;
         try (Backend prep = backends.get()) {
+            indexRoute = MemoryCheck.require(spec, problem.nParams(), o.workers(), prep);
             if (problem.deepLinearAutoencoder() != null) {
                 Path csv = o.out().resolve("analytic.csv");
                 if (o.resume() && Files.exists(csv)) {
@@ -56,7 +58,7 @@ public final class Batch {
         List<AnalyticTable.Row> table = analytic;
         Runner.Outcome res = Runner.run(spec, new Runner.Options(o.out(), o.resume(), o.shardIndex(), o.shardCount(),
                         o.workers(), o.progress(), o.tty()),
-                () -> new Executor(spec, problem, starts, table, o.out(), backends.get()));
+                () -> new Executor(spec, problem, starts, table, o.out(), backends.get(), indexRoute));
         Report.rebuild(o.out());
         return res;
     }

@@ -253,6 +253,7 @@ public final class Report {
             text += analyticSection(AnalyticTable.read(analyticCsv));
         }
         text += cutoffSection(runs);
+        text += IndexReport.section(runs);
         RunsFile.writeAtomically(dir.resolve("summary.md"), text);
         Path plots = dir.resolve("plots");
         Files.createDirectories(plots);
@@ -260,6 +261,7 @@ public final class Report {
         lossIndex(dir, runs, plots);
         rCdfs(runs, plots);
         cutoffPlots(dir, runs, plots);
+        IndexReport.densityPlots(dir, runs, plots);
         if (spec != null && spec.path("problem").path("kind").asText().equals("quartic")) {
             quartic(dir, runs, plots);
         }
