@@ -112,20 +112,25 @@ public final class DenseRoutes {
         String fit = null;
         for (IndexEstimator.Method alt : new IndexEstimator.Method[] {IndexEstimator.Method.INERTIA,
                 IndexEstimator.Method.SLQ}) {
-            if (alt != m && (long) workers * bytes(alt, n, d, steps, maxPairs) <= available) {
-                fit = alt.key();
+            long b = (long) workers * bytes(alt, n, d, steps, maxPairs);
+            if (alt != m && b <= available) {
+                fit = "index method " + alt.key() + " fits (" + gib(b) + ")";
                 break;
             }
         }
-        return String.format(Locale.ROOT, "%s at N = %d needs %s (%d worker%s × %s) but %s are available%s",
-                what, n, gib(need), workers, workers == 1 ? "" : "s", gib(need / workers), gib(available),
-                fit == null ? "; no index route fits: lower index.steps or use fewer workers"
-                        : "; index method " + fit + " fits (" + gib((long) workers * bytes(IndexEstimator.Method.parse(fit),
-                        n, d, steps, maxPairs)) + ")");
+        if (fit == null) {
+            // the Krylov routes shrink with their step count: the most steps whose basis fits
+            int rows = dev.morse.krylov.Lanczos.capacityWithin(available / workers - 16L * n, n) - maxPairs;
+            int s = rows - maxPairs;
+            fit = s >= 2 ? "index method slq fits with steps ≤ " + s
+                    : "no index route fits: use fewer workers or a machine with more memory";
+        }
+        return String.format(Locale.ROOT, "%s at N = %d needs %s (%d worker%s) but %s are available; %s",
+                what, n, gib(need), workers, workers == 1 ? "" : "s", gib(available), fit);
     }
 
     public static String gib(long b) {
-        return String.format(Locale.ROOT, "%.2f GiB (%d bytes)", b / (double) (1L << 30), b);
+        return String.format(Locale.ROOT, "%.4g GiB (%d bytes)", b / (double) (1L << 30), b);
     }
 
     /** Memory the CPU can give now: MemAvailable of /proc/meminfo, else the JVM's view of free physical memory. */
