@@ -73,6 +73,11 @@ public final class IndexEstimator implements AutoCloseable {
             return new Options(method, threshold, p, s, seed, resolution, maxPairs);
         }
 
+        /** resolution = 1 keeps δ as asked (every band is within 1). */
+        public Options withResolution(double r) {
+            return new Options(method, threshold, probes, steps, seed, r, maxPairs);
+        }
+
         public Options withSeed(long s) {
             return new Options(method, threshold, probes, steps, s, resolution, maxPairs);
         }
