@@ -95,9 +95,9 @@ class SpectralIndexTest {
     void slqBandContainsTheExactFraction() {
         int covered = 0;
         double widest = 0;
-        try (Eigenpairs ep = new Eigenpairs(be, n, 60, 0)) {
+        try (Eigenpairs ep = new Eigenpairs(be, n, 40, 0)) {
             for (int s = 0; s < SEEDS; s++) {
-                Slq.Estimate q = Slq.run(dense, ep.lanczos(), 10, 60, 1000L * s, ep.scratch());
+                Slq.Estimate q = Slq.run(dense, ep.lanczos(), 6, 40, 1000L * s, ep.scratch());
                 double delta = IndexEstimator.raise(q, 1e-5, IndexEstimator.DEFAULT_RESOLUTION);
                 Slq.Band b = q.band(-delta);
                 double f = (double) exact.negativeCount(delta) / n;
