@@ -29,10 +29,10 @@ final class IndexBenchCommand implements Callable<Integer> {
     @Option(names = "--largest", description = "Also inertia at the largest N whose dense route fits the free memory (long).")
     boolean largest;
 
-    @Option(names = "--probes", defaultValue = "4", description = "SLQ probes of the large case (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--probes", defaultValue = "10", description = "SLQ probes of the large case (default: ${DEFAULT-VALUE}).")
     int probes;
 
-    @Option(names = "--steps", defaultValue = "60", description = "Lanczos steps of the large case (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "100", description = "Lanczos steps of the large case (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--threshold", defaultValue = "1e-5", description = "δ asked in the large case (default: ${DEFAULT-VALUE}).")
@@ -51,7 +51,7 @@ final class IndexBenchCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         IndexBench.Options o = quick
-                ? new IndexBench.Options(true, 32, 500, probes, Math.min(steps, 30), threshold, 1000, 512, largest, dataDir)
+                ? new IndexBench.Options(true, 32, 500, Math.min(probes, 4), Math.min(steps, 30), threshold, 1000, 512, largest, dataDir)
                 : new IndexBench.Options(false, 1024, 10000, probes, steps, threshold, 2000, 4096, largest, dataDir);
         List<IndexBench.Row> rows = IndexBench.run(o, CpuBackend::new, err);
         String cmd = "morse bench index" + (quick ? " --quick" : "") + (largest ? " --largest" : "")
