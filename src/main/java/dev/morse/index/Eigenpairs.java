@@ -22,6 +22,10 @@ import java.util.SplittableRandom;
  * λ + residual &lt; −δ, so an eigenvalue lies below −δ within its residual). The tests check
  * the count against the inertia of H + δI.
  *
+ * <p>With maxPairs = k the search keeps at most k pairs: the k most negative ones, since Lanczos
+ * converges the extreme Ritz values first (a pair still unconverged in a round is passed over
+ * and tried again in the next, deflated, one); a search stopped by k is not complete.
+ *
  * <p>Workspace allocated once: the Lanczos basis of maxPairs + steps rows and a block of
  * maxPairs eigenvectors (≈ (2·maxPairs + steps)·N doubles).
  */
