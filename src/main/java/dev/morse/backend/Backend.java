@@ -194,6 +194,14 @@ public interface Backend extends AutoCloseable {
     default void ensureFits(long bytes, String what) {
     }
 
+    /**
+     * Bytes this backend can still allocate: a GPU's free memory less the reserve it keeps for its
+     * libraries, or −1 where the operating system decides (the CPU).
+     */
+    default long availableBytes() {
+        return -1;
+    }
+
     /** A recorded sequence of device work that can be replayed (a CUDA graph). */
     interface Replay extends AutoCloseable {
         /** Queues the recorded work again, on the same buffers, with their current contents. */

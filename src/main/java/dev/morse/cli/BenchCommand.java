@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code morse bench SUITE}: timing tables across backends and sizes, with peers. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks. Suites: hvp (gradient and Hessian-vector products of MLPs, with libtorch and the dgemm peak).",
-        subcommands = {BenchCommand.Hvp.class})
+        description = "Benchmarks. Suites: hvp (gradient and Hessian-vector products of MLPs, with libtorch and the dgemm peak), "
+                + "index (the Morse index past the dense limit: SLQ band, Lanczos extremes, inertia against dsyevd).",
+        subcommands = {BenchCommand.Hvp.class, IndexBenchCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -10,7 +10,9 @@ import dev.morse.backend.DArray;
 import dev.morse.experiment.Problem;
 import dev.morse.experiment.Spec;
 import dev.morse.index.HessianOperator;
-import dev.morse.index.MorseIndex;
+import dev.morse.index.DenseRoutes;
+import dev.morse.index.IndexEstimator;
+import dev.morse.index.Slq;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -53,11 +55,64 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--threshold", defaultValue = "1e-5", description = "Eigenvalues below -threshold count as negative (default: ${DEFAULT-VALUE}).")
     double threshold;
 
+    @Option(names = "--index", paramLabel = "METHOD", defaultValue = "auto", description = "How the Morse index is computed: "
+            + "auto (exact while the dense route fits memory, else slq), spectrum (dsyevd), inertia (LDLᵀ), lanczos, slq "
+            + "(default: ${DEFAULT-VALUE}).")
+    String indexMethod;
+
+    @Option(names = "--probes", defaultValue = "10", description = "SLQ probes (default: ${DEFAULT-VALUE}).")
+    int probes;
+
+    @Option(names = "--steps", defaultValue = "100", description = "Lanczos steps per probe (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--density-plot", paramLabel = "PNG", description = "Write the spectral density (log density, "
+            + "-threshold marked) to this PNG.")
+    Path densityPlot;
+
     @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
     String backend;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the MNIST IDX files.")
     Path dataDir;
+
+    /** Above this N, auto prefers inertia to a full spectrum (as record.spectrum_max_n does for batches). */
+    static final int EVAL_SPECTRUM_MAX_N = 4000;
+
+    private static void putNum(ObjectNode o, String k, double v) {
+        if (Double.isFinite(v)) {
+            o.put(k, v);
+        } else {
+            o.putNull(k);
+        }
+    }
+
+    private static String eig(ObjectNode o, String k) {
+        return o.path(k).isNumber() ? String.format(Locale.ROOT, "%.6e", o.path(k).asDouble())
+                : "not computed by this route";
+    }
+
+    /** The density plot: the SLQ density, or the exact spectrum smoothed the same way. */
+    private static void writeDensityPlot(IndexEstimator.Estimate e, Path file) {
+        Slq.Estimate q = e.quadrature();
+        if (q == null && e.spectrum() != null) {
+            double[] lam = e.spectrum().eigenvalues();
+            double[] w = new double[lam.length];
+            java.util.Arrays.fill(w, 1.0 / lam.length);
+            q = new Slq.Estimate(lam.length, java.util.List.of(new Slq.Quadrature(lam, w, true)), 0);
+        }
+        if (q == null) {
+            throw new UserException("--density-plot needs a route that sees eigenvalues (spectrum, lanczos, slq), not "
+                    + e.method().key());
+        }
+        double[][] g = q.densityGrid(400);
+        try {
+            dev.morse.experiment.Plots.density(file, "spectral density (" + e.method().key() + ")",
+                    new double[][] {g[0], g[1]}, e.threshold());
+        } catch (IOException x) {
+            throw new UserException("cannot write " + file + ": " + x.getMessage());
+        }
+    }
 
     /** Reads N numbers from a text file, with a one-line error for any problem. */
     static double[] readVector(Path file, int n, String what) {
@@ -108,27 +163,54 @@ public final class EvalCommand implements Callable<Integer> {
         return Double.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
     }
 
-    /** Spectrum, Morse index and extreme eigenvalues at a point with a finite loss and gradient. */
-    private void indexAt(Linearization lin, Backend b, int n, ObjectNode o) {
-        try (HessianOperator h = new HessianOperator(b, n, HessianOperator.Mode.DENSE);
-             MorseIndex.Workspace ws = new MorseIndex.Workspace(b, n)) {
+    /**
+     * The Morse index (with its band and extreme eigenvalues) at a point with a finite loss and
+     * gradient, by the route asked (spectrum when --spectrum), refused up front when it cannot fit.
+     */
+    private void indexAt(Linearization lin, Backend b, int n, ObjectNode o, IndexEstimator.Method method, long seed) {
+        IndexEstimator.Method route = spectrum ? IndexEstimator.Method.SPECTRUM : method;
+        IndexEstimator.Options io = IndexEstimator.Options.defaults().withThreshold(threshold).withBudget(probes, steps)
+                .withSeed(seed);
+        long avail = b.availableBytes() >= 0 ? b.availableBytes() : DenseRoutes.cpuAvailable();
+        DenseRoutes.Device dev = b.name().equals("cpu") ? DenseRoutes.Device.CPU : DenseRoutes.Device.GPU;
+        route = DenseRoutes.resolve(route, n, EVAL_SPECTRUM_MAX_N, avail, dev);
+        String why = DenseRoutes.refusal(route, n, 1, avail, dev, steps, IndexEstimator.DEFAULT_MAX_PAIRS,
+                "--index " + route.key());
+        if (why != null) {
+            throw new UserException(why);
+        }
+        try (HessianOperator h = new HessianOperator(b, n, HessianOperator.Mode.MATRIX_FREE);
+             IndexEstimator est = new IndexEstimator(b, n, io, route)) {
             h.bind(lin);
-            MorseIndex.Spectrum sp = MorseIndex.spectrum(h, ws);
-            if (!sp.status().ok()) {
-                o.put("spectrum_status", sp.status().toString());
+            IndexEstimator.Estimate e = est.estimate(h);
+            o.put("index_method", route.key());
+            if (!e.ok()) {
+                o.put("spectrum_status", e.status());
                 o.putNull("index");
             } else {
-                MorseIndex.Result idx = sp.index(threshold);
-                o.put("index", idx.index());
-                o.put("negative_eigenvalues", idx.negative());
-                o.put("min_eig", sp.min());
-                o.put("max_eig", sp.max());
-                o.put("threshold", threshold);
-                if (spectrum) {
+                o.put("index", e.index());
+                o.put("index_low", e.low());
+                o.put("index_high", e.high());
+                o.put("index_threshold", e.threshold());
+                o.put("index_threshold_asked", e.thresholdAsked());
+                o.put("index_exact", e.exact());
+                if (e.negative() >= 0) {
+                    o.put("negative_eigenvalues", e.negative());
+                }
+                putNum(o, "min_eig", e.minEig());
+                putNum(o, "max_eig", e.maxEig());
+                o.put("threshold", e.threshold());
+                o.put("index_hvps", e.hvps());
+                o.put("index_seconds", e.seconds());
+                if (spectrum && e.spectrum() != null) {
                     ArrayNode a = o.putArray("spectrum");
-                    for (double e : sp.eigenvalues()) {
-                        a.add(e);
+                    for (double x : e.spectrum().eigenvalues()) {
+                        a.add(x);
                     }
+                }
+                if (densityPlot != null) {
+                    writeDensityPlot(e, densityPlot);
+                    o.put("density_plot", densityPlot.toString());
                 }
             }
         }
@@ -138,6 +220,15 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         if (!(threshold >= 0)) {
             throw new UserException("--threshold must be ≥ 0, got " + threshold);
+        }
+        IndexEstimator.Method method;
+        try {
+            method = IndexEstimator.Method.parse(indexMethod);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--index: " + e.getMessage());
+        }
+        if (probes < 2 || steps < 2) {
+            throw new UserException("--probes and --steps must be ≥ 2, got " + probes + " and " + steps);
         }
         Spec s = Spec.load(specFile, false);
         Problem p = Problem.build(s.problem(), dataDir);
@@ -162,7 +253,7 @@ public final class EvalCommand implements Callable<Integer> {
                 o.put("status", "failed");
                 o.put("spectrum_status", "loss or gradient not finite at θ");
             } else {
-                indexAt(lin, b, n, o);
+                indexAt(lin, b, n, o, method, s.seed() + 1);
             }
             if (v != null) {
                 double[] hv = lin.hvp(v);
@@ -179,9 +270,21 @@ public final class EvalCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "problem      %s%nN            %d%nloss         %.17g%n‖g‖²         %.6e%n",
                     o.path("problem").asText(), n, o.path("loss").asDouble(), o.path("grad_norm_sq").asDouble());
             if (o.path("index").isNumber()) {
-                out.printf(Locale.ROOT, "Morse index  %.6g (%d of %d eigenvalues < -%g)%nmin eig      %.6e%nmax eig      %.6e%n",
-                        o.path("index").asDouble(), o.path("negative_eigenvalues").asInt(), n, threshold,
-                        o.path("min_eig").asDouble(), o.path("max_eig").asDouble());
+                double d = o.path("index_threshold").asDouble();
+                String thr = d == threshold ? String.format(Locale.ROOT, "-%g", d)
+                        : String.format(Locale.ROOT, "-%g (asked -%g, raised to the quadrature's resolution)", d, threshold);
+                if (o.path("index_exact").asBoolean()) {
+                    out.printf(Locale.ROOT, "Morse index  %.6g exact (%d of %d eigenvalues < %s; %s)%n",
+                            o.path("index").asDouble(), o.path("negative_eigenvalues").asInt(), n, thr,
+                            o.path("index_method").asText());
+                } else {
+                    out.printf(Locale.ROOT, "Morse index  %.6g, band [%.6g, %.6g] (fraction of eigenvalues < %s; %s)%n",
+                            o.path("index").asDouble(), o.path("index_low").asDouble(), o.path("index_high").asDouble(),
+                            thr, o.path("index_method").asText());
+                }
+                out.printf(Locale.ROOT, "min eig      %s%nmax eig      %s%n", eig(o, "min_eig"), eig(o, "max_eig"));
+                out.printf(Locale.ROOT, "index cost   %d HVPs, %.3g s%n", o.path("index_hvps").asLong(),
+                        o.path("index_seconds").asDouble());
             } else {
                 out.println("Morse index  unavailable (" + o.path("spectrum_status").asText() + ")");
             }

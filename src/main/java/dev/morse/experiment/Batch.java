@@ -39,7 +39,6 @@ public final class Batch {
         }
         try (ResultsLock lock = ResultsLock.acquire(o.out(), "morse run")) {
             Preflight.check(req); // again: another writer may have finished in between
-            Runner.begin(spec, o.out(), o.shardIndex(), o.shardCount());
             Runner.Outcome res = runLocked(spec, o, backends);
             String reportError = rebuildReport(o.out(), o.progress());
             return reportError == null ? res : res.withReportError(reportError);
@@ -84,11 +83,15 @@ public final class Batch {
         }
         return Runner.run(spec, new Runner.Options(o.out(), o.resume(), o.shardIndex(), o.shardCount(),
                         o.workers(), o.progress(), o.tty()),
-                () -> new Executor(spec, p.problem(), p.starts(), p.analytic(), o.out(), backends.get()));
+                () -> new Executor(spec, p.problem(), p.starts(), p.analytic(), o.out(), backends.get(), p.indexRoute()));
     }
 
-    /** What the workers share: the problem, the start points, the analytic table (if any). */
-    private record Prepared(Problem problem, List<StartPoints.StartPoint> starts, List<AnalyticTable.Row> analytic) {
+    /**
+     * What the workers share: the problem, the start points, the analytic table (if any), and the
+     * index route the memory check chose.
+     */
+    private record Prepared(Problem problem, List<StartPoints.StartPoint> starts, List<AnalyticTable.Row> analytic,
+                            dev.morse.index.IndexEstimator.Method indexRoute) {
     }
 
     private static Prepared prepare(Spec spec, Options o, Supplier<Backend> backends) throws IOException {
@@ -100,7 +103,12 @@ public final class Batch {
         List<StartPoints.StartPoint> starts;
         List<AnalyticTable.Row> analytic = List.of();
         log(o, "problem: " + problem.description() + " (N = " + problem.nParams() + ")");
+        dev.morse.index.IndexEstimator.Method indexRoute;
         try (Backend prep = backends.get()) {
+            // the last refusal (a dense Hessian or index route that cannot fit), before the batch
+            // writes its first file
+            indexRoute = MemoryCheck.require(spec, problem.nParams(), o.workers(), prep);
+            Runner.begin(spec, o.out(), o.shardIndex(), o.shardCount());
             if (problem.deepLinearAutoencoder() != null) {
                 Path csv = o.out().resolve("analytic.csv");
                 if (o.resume() && Files.exists(csv)) {
@@ -117,7 +125,7 @@ public final class Batch {
                     + spec.start().optimizer() + " trajectories of " + spec.start().steps() + " steps" : "") + ")");
             starts = StartPoints.make(spec, problem, prep, count);
         }
-        return new Prepared(problem, starts, analytic);
+        return new Prepared(problem, starts, analytic, indexRoute);
     }
 
     private static void log(Options o, String s) {

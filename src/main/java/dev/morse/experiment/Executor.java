@@ -6,7 +6,7 @@ import dev.morse.ad.Linearization;
 import dev.morse.ad.Plan;
 import dev.morse.backend.Backend;
 import dev.morse.index.HessianOperator;
-import dev.morse.index.MorseIndex;
+import dev.morse.index.IndexEstimator;
 import dev.morse.index.PointClass;
 import dev.morse.krylov.MinresQlp;
 import dev.morse.newton.DampedNewton;
@@ -60,13 +60,22 @@ public final class Executor implements RunExecutor {
         @Override
         void close();
     }
-    private HessianOperator evalH;
-    private MorseIndex.Workspace evalWs;
+    /** The index route (null: no index), its operator and workspaces (allocated at the first end point). */
+    private final IndexEstimator.Method indexMethod;
+    private HessianOperator indexH;
+    private IndexEstimator estimator;
     /** The first iterate below each of record.cutoffs, per run (null when none are asked for). */
     private final Cutoffs cutoffs;
 
     public Executor(Spec spec, Problem problem, List<StartPoints.StartPoint> starts, List<AnalyticTable.Row> analytic,
                     Path out, Backend backend) {
+        this(spec, problem, starts, analytic, out, backend, MemoryCheck.route(spec, problem.nParams(), 1, backend));
+    }
+
+    /** With the index route resolved for the whole batch ({@link MemoryCheck#require}); null for none. */
+    public Executor(Spec spec, Problem problem, List<StartPoints.StartPoint> starts, List<AnalyticTable.Row> analytic,
+                    Path out, Backend backend, IndexEstimator.Method indexMethod) {
+        this.indexMethod = indexMethod;
         this.spec = spec;
         this.problem = problem;
         this.starts = starts;
@@ -199,26 +208,29 @@ public final class Executor implements RunExecutor {
                     : pc == PointClass.GRADIENT_FLAT ? "gradient-flat" : "other");
             f.put("loss", loss);
             f.put("grad_norm_sq", g2);
-            MorseIndex.Spectrum s = spectrumAt(lin);
-            if (s != null) {
-                if (s.status().ok()) {
-                    MorseIndex.Result idx = s.index(MorseIndex.DEFAULT_THRESHOLD);
-                    f.put("index", idx.index());
-                    f.put("min_eig", s.min());
-                    f.put("max_eig", s.max());
+            IndexEstimator.Estimate ie = indexAt(lin);
+            if (ie != null && ie.ok()) {
+                putIndex(f, ie);
+                if (ie.spectrum() != null) {
                     String rel = "spectra/" + job.stem() + ".csv";
-                    writeSpectrum(out.resolve(rel), s.eigenvalues());
+                    writeSpectrum(out.resolve(rel), ie.spectrum().eigenvalues());
                     f.put("spectrum", rel);
-                    if (!analytic.isEmpty()) {
-                        f.put("analytic_match", AnalyticTable.matches(analytic, loss, idx.index(),
-                                ANALYTIC_LOSS_TOL, 0.5 / n));
-                    }
-                } else {
-                    f.putNull("index");
-                    f.put("spectrum_status", s.status().toString());
+                }
+                if (ie.quadrature() != null) {
+                    String rel = "spectra/" + job.stem() + "-density.csv";
+                    writeDensity(out.resolve(rel), ie.quadrature());
+                    f.put("density", rel);
+                }
+                if (!analytic.isEmpty() && ie.exact()) {
+                    f.put("analytic_match", AnalyticTable.matches(analytic, loss, ie.index(),
+                            ANALYTIC_LOSS_TOL, 0.5 / n));
                 }
             } else {
                 f.putNull("index");
+                if (ie != null) {
+                    f.put("index_method", ie.method().key());
+                    f.put("spectrum_status", ie.status());
+                }
             }
         }
         if (spec.record().theta()) {
@@ -285,18 +297,38 @@ public final class Executor implements RunExecutor {
         return new RunResult(f, head.toArray(new String[0]), rows);
     }
 
-    /** The Hessian spectrum at a linearization, or null when the spec does not ask for it or N is too large. */
-    private MorseIndex.Spectrum spectrumAt(Linearization lin) {
-        int n = plan.n();
-        if (!spec.record().spectrum() || n > spec.record().spectrumMaxN()) {
+    /**
+     * The Morse index at a linearization by the spec's route ({@code index:}, resolved before the
+     * batch by {@link MemoryCheck}), or null when the spec asks for none.
+     */
+    private IndexEstimator.Estimate indexAt(Linearization lin) {
+        if (indexMethod == null) {
             return null;
         }
-        if (evalH == null) {
-            evalH = new HessianOperator(backend, n, HessianOperator.Mode.DENSE);
-            evalWs = new MorseIndex.Workspace(backend, n);
+        if (estimator == null) {
+            indexH = new HessianOperator(backend, plan.n(), HessianOperator.Mode.MATRIX_FREE);
+            estimator = new IndexEstimator(backend, plan.n(), spec.index().options(spec.seed() + 1), indexMethod);
         }
-        evalH.bind(lin);
-        return MorseIndex.spectrum(evalH, evalWs);
+        indexH.bind(lin);
+        return estimator.estimate(indexH);
+    }
+
+    /** The index keys of a record: method, estimate, band, thresholds (used and asked), extremes, cost. */
+    static void putIndex(ObjectNode f, IndexEstimator.Estimate ie) {
+        f.put("index_method", ie.method().key());
+        f.put("index", ie.index());
+        f.put("index_low", ie.low());
+        f.put("index_high", ie.high());
+        f.put("index_threshold", ie.threshold());
+        f.put("index_threshold_asked", ie.thresholdAsked());
+        f.put("index_exact", ie.exact());
+        if (ie.negative() >= 0) {
+            f.put("negative_eigenvalues", ie.negative());
+        }
+        putNum(f, "min_eig", ie.minEig());
+        putNum(f, "max_eig", ie.maxEig());
+        f.put("index_hvps", ie.hvps());
+        f.put("index_seconds", ie.seconds());
     }
 
     /**
@@ -339,9 +371,9 @@ public final class Executor implements RunExecutor {
                 }
                 if (!evaluated) {
                     evaluated = true;
-                    MorseIndex.Spectrum sp = spectrumAt(lin);
-                    if (sp != null && sp.status().ok()) {
-                        idx = sp.index(MorseIndex.DEFAULT_THRESHOLD).index();
+                    IndexEstimator.Estimate ie = indexAt(lin);
+                    if (ie != null && ie.ok()) {
+                        idx = ie.index();
                     }
                 }
                 iteration[i] = t;
@@ -385,6 +417,21 @@ public final class Executor implements RunExecutor {
         }
     }
 
+    /** The SLQ density (Gaussian-smoothed, {@link dev.morse.index.Slq.Estimate#densityGrid}) as CSV. */
+    private static void writeDensity(Path file, dev.morse.index.Slq.Estimate q) {
+        double[][] g = q.densityGrid(400);
+        StringBuilder sb = new StringBuilder("eigenvalue,density\n");
+        for (int i = 0; i < g[0].length; i++) {
+            sb.append(g[0][i]).append(',').append(g[1][i]).append('\n');
+        }
+        try {
+            Files.createDirectories(file.getParent());
+            RunsFile.writeAtomically(file, sb.toString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static void writeSpectrum(Path file, double[] eig) {
         StringBuilder sb = new StringBuilder("eigenvalue\n");
         for (double e : eig) {
@@ -403,9 +450,9 @@ public final class Executor implements RunExecutor {
         for (Solver sv : solvers.values()) {
             sv.close();
         }
-        if (evalH != null) {
-            evalH.close();
-            evalWs.close();
+        if (estimator != null) {
+            estimator.close();
+            indexH.close();
         }
         plan.close();
         backend.close();

@@ -268,6 +268,7 @@ public final class Report {
         }
         text += cutoffSection(runs);
         text += FailureCounts.section(runs);
+        text += IndexReport.section(runs);
         Path plots = dir.resolve("plots");
         Files.createDirectories(plots);
         SafePlot.removeStaleTemporaries(plots);
@@ -277,6 +278,7 @@ public final class Report {
         SafePlot.guard(failed, "loss-index", () -> lossIndex(dir, runs, plots));
         SafePlot.guard(failed, "r-cdf", () -> rCdfs(runs, plots));
         SafePlot.guard(failed, "cutoffs", () -> cutoffPlots(dir, runs, plots));
+        SafePlot.guard(failed, "density", () -> IndexReport.densityPlots(dir, runs, plots));
         if (spec != null && spec.path("problem").path("kind").asText().equals("quartic")) {
             SafePlot.guard(failed, "quartic", () -> quartic(dir, runs, plots));
         }

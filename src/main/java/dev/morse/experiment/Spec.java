@@ -21,7 +21,7 @@ import java.util.Map;
  */
 public record Spec(String name, String description, long seed, String backend, int workers,
                    ProblemSpec problem, StartSpec start, List<MethodSpec> methods, RecordSpec record,
-                   String hash, String canonical) {
+                   IndexSpec index, String hash, String canonical) {
 
     /** What is optimized: an analytic function or a network on data. */
     public record ProblemSpec(String kind, DataSpec data, int[] widths, boolean[] bias, String activation,
@@ -66,6 +66,18 @@ public record Spec(String name, String description, long seed, String backend, i
         @Override
         public double[] cutoffs() {
             return cutoffs.clone();
+        }
+    }
+
+    /**
+     * How the Morse index of each end point is computed ({@code index:}; docs/SPEC.md). {@code given}:
+     * the block is in the spec (without it, {@code record.spectrum: false} still means no index).
+     */
+    public record IndexSpec(boolean given, dev.morse.index.IndexEstimator.Method method, double threshold, int probes,
+                            int steps) {
+        public dev.morse.index.IndexEstimator.Options options(long seed) {
+            return dev.morse.index.IndexEstimator.Options.defaults().withMethod(method).withThreshold(threshold)
+                    .withBudget(probes, steps).withSeed(seed);
         }
     }
 
@@ -118,10 +130,11 @@ public record Spec(String name, String description, long seed, String backend, i
                     + "have none: it then tabulates the analytic critical points)");
         }
         RecordSpec record = record(s.objOrEmpty("record"));
+        IndexSpec index = index(s.has("index"), s.objOrEmpty("index"));
         s.done();
         String canonical = tree.toString();
         return new Spec(name, description, seed, backend, workers, problem, start, Collections.unmodifiableList(methods),
-                record, sha256(canonical), canonical);
+                record, index, sha256(canonical), canonical);
     }
 
     private static SpecNode fail(String key) {
@@ -367,6 +380,16 @@ public record Spec(String name, String description, long seed, String backend, i
                 r.integer("spectrum_max_n", 4000, 0, 1 << 20), r.thresholds("cutoffs"));
         r.done();
         return rs;
+    }
+
+    private static IndexSpec index(boolean given, SpecNode x) {
+        dev.morse.index.IndexEstimator.Method m = dev.morse.index.IndexEstimator.Method.parse(
+                x.str("method", "auto", "auto", "spectrum", "inertia", "lanczos", "slq"));
+        IndexSpec is = new IndexSpec(given, m, x.number("threshold", dev.morse.index.MorseIndex.DEFAULT_THRESHOLD, 0.0, 1e6,
+                false), x.integer("probes", dev.morse.index.Slq.DEFAULT_PROBES, 2, 100000),
+                x.integer("steps", dev.morse.index.Slq.DEFAULT_STEPS, 2, 100000));
+        x.done();
+        return is;
     }
 
     static String sha256(String s) {

@@ -262,6 +262,13 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    @Override
+    public long availableBytes() {
+        live();
+        long[] mem = ctx.memoryInfo();
+        return mem[0] - DeviceMemoryEstimate.reserve(mem[1]);
+    }
+
     /** Throws {@link InsufficientDeviceMemoryException} unless est fits the device's free memory now. */
     public void ensureFits(DeviceMemoryEstimate est) {
         live();

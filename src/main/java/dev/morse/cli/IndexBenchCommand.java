@@ -1,0 +1,68 @@
+package dev.morse.cli;
+
+import dev.morse.backend.cpu.CpuBackend;
+import dev.morse.bench.IndexBench;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code morse bench index}: the index targets of issue 10 in one run (CPU). */
+@Command(name = "index", mixinStandardHelpOptions = true,
+        description = {"The Morse index past the dense limit: SLQ index band, λ_min and λ_max of 784-1024-10 on 10000 "
+                + "MNIST images (N = 814,090) with time, HVPs and peak memory; the SLQ band width at N ≈ 2000 with the "
+                + "default budget at δ = 1e-3 against dsyevd; exact inertia against dsyevd at N = 4096; optionally "
+                + "inertia at the largest N that fits memory.", "Writes index.md to --out."})
+final class IndexBenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--quick", description = "Small sizes (784-32-10 on 500 images, N ≈ 1000 and 512), under a minute on an idle machine.")
+    boolean quick;
+
+    @Option(names = "--largest", description = "Also inertia at the largest N whose dense route fits the free memory (long).")
+    boolean largest;
+
+    @Option(names = "--probes", defaultValue = "10", description = "SLQ probes of the large case (default: ${DEFAULT-VALUE}).")
+    int probes;
+
+    @Option(names = "--steps", defaultValue = "100", description = "Lanczos steps of the large case (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--threshold", defaultValue = "1e-5", description = "δ asked in the large case (default: ${DEFAULT-VALUE}).")
+    double threshold;
+
+    @Option(names = "--out", defaultValue = "bench-results", description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the MNIST IDX files.")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws IOException {
+        if (probes < 2 || steps < 2) {
+            throw new UserException("--probes and --steps must be ≥ 2");
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        IndexBench.Options o = quick
+                ? new IndexBench.Options(true, 32, 500, Math.min(probes, 4), Math.min(steps, 30), threshold, 1000, 512, largest, dataDir)
+                : new IndexBench.Options(false, 1024, 10000, probes, steps, threshold, 2000, 4096, largest, dataDir);
+        List<IndexBench.Row> rows = IndexBench.run(o, CpuBackend::new, err);
+        String cmd = "morse bench index" + (quick ? " --quick" : "") + (largest ? " --largest" : "")
+                + " --probes " + probes + " --steps " + steps + " --threshold " + threshold;
+        String md = IndexBench.markdown(rows, cmd);
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("index.md"), md);
+        PrintWriter o2 = spec.commandLine().getOut();
+        o2.print(md);
+        o2.println("written: " + out.resolve("index.md"));
+        o2.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,240 @@
+package dev.morse.index;
+
+import dev.morse.backend.Backend;
+import dev.morse.backend.DArray;
+import dev.morse.krylov.Lanczos;
+import dev.morse.krylov.SymmetricOperator;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Stochastic Lanczos quadrature (Lin, Saad &amp; Yang 2016; Ghorbani et al. 2019): for each of
+ * n_v normalized Rademacher probes v, m Lanczos steps give T_m = YΘYᵀ, a Gauss rule for the
+ * spectral measure μ_v = Σ_i (u_iᵀv)² δ_{λ_i} with nodes θ_j and weights w_j = Y_{1j}². Since
+ * E[vvᵀ] = I/N, the mean over probes of F_v(x) = μ_v((−∞, x)) estimates the fraction of
+ * eigenvalues below x, and of Σ_j w_j θ_j^p the moment tr(H^p)/N.
+ *
+ * <p><b>Band.</b> The Chebyshev-Markov-Stieltjes inequalities for a Gauss rule: with
+ * θ_k ≤ x &lt; θ_{k+1}, Σ_{j&lt;k} w_j ≤ F_v(x) ≤ Σ_{j≤k+1} w_j. The per-probe lower and upper
+ * sums are averaged over probes and widened by two standard errors across probes. When the
+ * run ends in an invariant subspace the rule is exact (μ_v is discrete on the nodes) and both
+ * sums equal Σ_{θ_j&lt;x} w_j.
+ */
+public final class Slq {
+    public static final int DEFAULT_PROBES = 10;
+    public static final int DEFAULT_STEPS = 100;
+    public static final long DEFAULT_SEED = 20191031L;
+
+    private Slq() {
+    }
+
+    /** One probe's Gauss rule; {@code exact}: the Krylov space was exhausted. */
+    public record Quadrature(double[] nodes, double[] weights, boolean exact) {
+        /** Σ_{θ_j &lt; x} w_j: the rule's F_v(x). */
+        public double below(double x) {
+            double s = 0;
+            for (int j = 0; j < nodes.length && nodes[j] < x; j++) {
+                s += weights[j];
+            }
+            return s;
+        }
+
+        /** k with θ_k ≤ x &lt; θ_{k+1} (−1 when x &lt; θ_1). */
+        private int bracket(double x) {
+            int k = -1;
+            while (k + 1 < nodes.length && nodes[k + 1] <= x) {
+                k++;
+            }
+            return k;
+        }
+
+        /** The lower Chebyshev-Markov-Stieltjes sum Σ_{j&lt;k} w_j. */
+        public double lower(double x) {
+            if (exact) {
+                return below(x);
+            }
+            int k = bracket(x);
+            double s = 0;
+            for (int j = 0; j < k; j++) {
+                s += weights[j];
+            }
+            return s;
+        }
+
+        /** The upper sum Σ_{j≤k+1} w_j. */
+        public double upper(double x) {
+            if (exact) {
+                return below(x);
+            }
+            int k = bracket(x);
+            double s = 0;
+            for (int j = 0; j <= Math.min(k + 1, nodes.length - 1); j++) {
+                s += weights[j];
+            }
+            return Math.min(1.0, s);
+        }
+
+        public double moment(int p) {
+            double s = 0;
+            for (int j = 0; j < nodes.length; j++) {
+                s += weights[j] * Math.pow(nodes[j], p);
+            }
+            return s;
+        }
+    }
+
+    /**
+     * The fraction of eigenvalues below x: the estimate (mean of F_v(x)) and the band
+     * [low, high]; {@code resolution} is the mean over probes of upper − lower (the mass the
+     * rule cannot place on one side of x), {@code standardError} that of the estimate.
+     */
+    public record Band(double x, double estimate, double low, double high, double standardError, double resolution) {
+        public double width() {
+            return high - low;
+        }
+    }
+
+    /** The quadratures of all probes. */
+    public record Estimate(int n, List<Quadrature> probes, long applies) {
+        public Band band(double x) {
+            int nv = probes.size();
+            double[] est = new double[nv];
+            double[] lo = new double[nv];
+            double[] hi = new double[nv];
+            for (int i = 0; i < nv; i++) {
+                Quadrature q = probes.get(i);
+                est[i] = q.below(x);
+                lo[i] = q.lower(x);
+                hi[i] = q.upper(x);
+            }
+            double low = Math.max(0.0, mean(lo) - 2 * standardError(lo));
+            double high = Math.min(1.0, mean(hi) + 2 * standardError(hi));
+            return new Band(x, mean(est), low, high, standardError(est), mean(hi) - mean(lo));
+        }
+
+        /** Mean over probes of upper − lower at x. */
+        public double resolution(double x) {
+            double s = 0;
+            for (Quadrature q : probes) {
+                s += q.upper(x) - q.lower(x);
+            }
+            return s / probes.size();
+        }
+
+        /** The estimate of tr(H^p)/N. */
+        public double moment(int p) {
+            return mean(moments(p));
+        }
+
+        public double momentStandardError(int p) {
+            return standardError(moments(p));
+        }
+
+        private double[] moments(int p) {
+            double[] m = new double[probes.size()];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = probes.get(i).moment(p);
+            }
+            return m;
+        }
+
+        /** The smallest node over all probes (a Ritz value, so ≥ λ_min). */
+        public double minNode() {
+            double m = Double.POSITIVE_INFINITY;
+            for (Quadrature q : probes) {
+                m = Math.min(m, q.nodes()[0]);
+            }
+            return m;
+        }
+
+        /** The largest node over all probes (≤ λ_max). */
+        public double maxNode() {
+            double m = Double.NEGATIVE_INFINITY;
+            for (Quadrature q : probes) {
+                m = Math.max(m, q.nodes()[q.nodes().length - 1]);
+            }
+            return m;
+        }
+
+        /**
+         * The spectral density smoothed by a Gaussian of width sigma, at the points t:
+         * φ(t) = mean_v Σ_j w_j·exp(−(t − θ_j)²/2σ²)/(σ√(2π)) (integrates to 1).
+         */
+        public double[] density(double[] t, double sigma) {
+            double[] phi = new double[t.length];
+            double c = 1.0 / (sigma * Math.sqrt(2 * Math.PI) * probes.size());
+            for (Quadrature q : probes) {
+                for (int j = 0; j < q.nodes().length; j++) {
+                    for (int i = 0; i < t.length; i++) {
+                        double z = (t[i] - q.nodes()[j]) / sigma;
+                        phi[i] += c * q.weights()[j] * Math.exp(-0.5 * z * z);
+                    }
+                }
+            }
+            return phi;
+        }
+
+        /** A grid of points over [min node − 3σ, max node + 3σ] and σ = range / 200 (at least 1e-12). */
+        public double[][] densityGrid(int points) {
+            double lo = minNode();
+            double hi = maxNode();
+            double sigma = Math.max(1e-12, (hi - lo) / 200);
+            double[] t = new double[points];
+            for (int i = 0; i < points; i++) {
+                t[i] = lo - 3 * sigma + (hi - lo + 6 * sigma) * i / (points - 1.0);
+            }
+            return new double[][] {t, density(t, sigma), {sigma}};
+        }
+    }
+
+    /**
+     * Runs {@code probes} Lanczos runs of {@code steps} steps (fewer at an invariant subspace) on
+     * h with the workspace lz (its locked vectors are dropped) from Rademacher probes of seeds
+     * seed, seed + 1, ...; {@code start} is scratch of length N.
+     */
+    public static Estimate run(SymmetricOperator h, Lanczos lz, int probes, int steps, long seed, DArray start) {
+        if (probes < 1 || steps < 1) {
+            throw new IllegalArgumentException("slq: need ≥ 1 probe and ≥ 1 step, got " + probes + " and " + steps);
+        }
+        Backend be = lz.backend();
+        int n = lz.n();
+        lz.unlockAll();
+        long a0 = lz.applies();
+        double[] host = new double[n];
+        List<Quadrature> qs = new ArrayList<>(probes);
+        int m = Math.min(steps, lz.capacity());
+        for (int p = 0; p < probes; p++) {
+            Eigenpairs.rademacher(be, n, seed + p, host, start);
+            int k = lz.iterate(h, start, 0, m);
+            Lanczos.Result r = lz.result();
+            double[] w = new double[k];
+            for (int j = 0; j < k; j++) {
+                w[j] = r.weight(j);
+            }
+            qs.add(new Quadrature(r.ritzValues(), w, r.invariant()));
+        }
+        return new Estimate(n, List.copyOf(qs), lz.applies() - a0);
+    }
+
+    static double mean(double[] x) {
+        double s = 0;
+        for (double v : x) {
+            s += v;
+        }
+        return s / x.length;
+    }
+
+    /** sd/√n with the n − 1 denominator (0 for one sample: a single probe has no stated sampling error). */
+    static double standardError(double[] x) {
+        int n = x.length;
+        if (n < 2) {
+            return 0.0;
+        }
+        double m = mean(x);
+        double s = 0;
+        for (double v : x) {
+            s += (v - m) * (v - m);
+        }
+        return Math.sqrt(s / (n - 1) / n);
+    }
+}

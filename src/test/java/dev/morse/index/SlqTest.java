@@ -1,0 +1,71 @@
+package dev.morse.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.morse.backend.Backend;
+import dev.morse.backend.DArray;
+import dev.morse.backend.cpu.CpuBackend;
+import dev.morse.krylov.DenseOperator;
+import dev.morse.krylov.TestMatrices;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The quadrature band's two ends on rules whose answer is known. */
+class SlqTest {
+    @Test
+    void chebyshevMarkovStieltjesSumsOnAGaussRule() {
+        // nodes 1, 2, 3, 4 with weights .1 .2 .3 .4; x = 2.5 lies between θ_2 and θ_3 (k = 2)
+        Slq.Quadrature q = new Slq.Quadrature(new double[] {1, 2, 3, 4}, new double[] {.1, .2, .3, .4}, false);
+        assertEquals(0.3, q.below(2.5), 1e-15);
+        assertEquals(0.1, q.lower(2.5), 1e-15, "Σ_{j<k} w_j");
+        assertEquals(0.6, q.upper(2.5), 1e-15, "Σ_{j≤k+1} w_j");
+        assertEquals(0.0, q.lower(0.5));
+        assertEquals(0.1, q.upper(0.5), 1e-15, "below every node: at most the first weight");
+        assertEquals(1.0, q.upper(9), 1e-15);
+        assertEquals(0.6, q.lower(9), 1e-15);
+        Slq.Quadrature exact = new Slq.Quadrature(new double[] {1, 2, 3, 4}, new double[] {.1, .2, .3, .4}, true);
+        assertEquals(0.3, exact.lower(2.5), 1e-15);
+        assertEquals(0.3, exact.upper(2.5), 1e-15, "an exhausted Krylov space: no band from the rule");
+        Slq.Estimate e = new Slq.Estimate(4, List.of(q, q), 0);
+        Slq.Band b = e.band(2.5);
+        assertEquals(0.1, b.low(), 1e-15, "identical probes: no sampling widening");
+        assertEquals(0.6, b.high(), 1e-15);
+        assertEquals(0.5, b.resolution(), 1e-15);
+    }
+
+    @Test
+    void exhaustedKrylovSpacesLeaveOnlySamplingError() {
+        Random rnd = new Random(12);
+        int n = 60;
+        double[] lam = new double[n];
+        for (int i = 0; i < n; i++) {
+            lam[i] = -1 + 3 * rnd.nextDouble();
+        }
+        Arrays.sort(lam);
+        double[] a = TestMatrices.withSpectrum(TestMatrices.randomOrthogonal(n, rnd), lam);
+        int below = 0;
+        for (double l : lam) {
+            below += l < -0.2 ? 1 : 0;
+        }
+        try (Backend be = new CpuBackend(); DArray ad = TestMatrices.upload(be, a);
+             Eigenpairs ep = new Eigenpairs(be, n, n, 0)) {
+            Slq.Estimate q = Slq.run(new DenseOperator(be, n, ad, 0), ep.lanczos(), 12, n, 3, ep.scratch());
+            for (Slq.Quadrature p : q.probes()) {
+                assertTrue(p.exact(), "m = N exhausts the Krylov space");
+            }
+            assertEquals(0.0, q.resolution(-0.2), 1e-15);
+            assertEquals(-0.2, -IndexEstimator.raise(q, 0.2, IndexEstimator.DEFAULT_RESOLUTION), 0.0,
+                    "nothing to raise when the rule resolves −δ");
+            Slq.Band b = q.band(-0.2);
+            double f = (double) below / n;
+            // only sampling error is left: the estimate is within three of its standard errors (the
+            // ± 2 SE band itself misses about one time in 14 with 12 probes: Student's t, 11 df)
+            assertEquals(f, b.estimate(), 3 * b.standardError(), b.toString());
+            assertEquals(4 * b.standardError(), b.width(), 1e-12, "the band is ± 2 standard errors");
+            assertTrue(b.standardError() < 0.05, "a standard error too wide to test anything: " + b);
+        }
+    }
+}
