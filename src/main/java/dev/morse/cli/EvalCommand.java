@@ -7,6 +7,7 @@ import dev.morse.ad.Linearization;
 import dev.morse.ad.Plan;
 import dev.morse.backend.Backend;
 import dev.morse.backend.DArray;
+import dev.morse.experiment.Executor;
 import dev.morse.experiment.Problem;
 import dev.morse.experiment.Spec;
 import dev.morse.index.HessianOperator;
@@ -78,14 +79,6 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** Above this N, auto prefers inertia to a full spectrum (as record.spectrum_max_n does for batches). */
     static final int EVAL_SPECTRUM_MAX_N = 4000;
-
-    private static void putNum(ObjectNode o, String k, double v) {
-        if (Double.isFinite(v)) {
-            o.put(k, v);
-        } else {
-            o.putNull(k);
-        }
-    }
 
     private static String eig(ObjectNode o, String k) {
         return o.path(k).isNumber() ? String.format(Locale.ROOT, "%.6e", o.path(k).asDouble())
@@ -183,25 +176,13 @@ public final class EvalCommand implements Callable<Integer> {
              IndexEstimator est = new IndexEstimator(b, n, io, route)) {
             h.bind(lin);
             IndexEstimator.Estimate e = est.estimate(h);
-            o.put("index_method", route.key());
             if (!e.ok()) {
+                o.put("index_method", route.key());
                 o.put("spectrum_status", e.status());
                 o.putNull("index");
             } else {
-                o.put("index", e.index());
-                o.put("index_low", e.low());
-                o.put("index_high", e.high());
-                o.put("index_threshold", e.threshold());
-                o.put("index_threshold_asked", e.thresholdAsked());
-                o.put("index_exact", e.exact());
-                if (e.negative() >= 0) {
-                    o.put("negative_eigenvalues", e.negative());
-                }
-                putNum(o, "min_eig", e.minEig());
-                putNum(o, "max_eig", e.maxEig());
+                Executor.putIndex(o, e); // the same keys as a record in runs.jsonl
                 o.put("threshold", e.threshold());
-                o.put("index_hvps", e.hvps());
-                o.put("index_seconds", e.seconds());
                 if (spectrum && e.spectrum() != null) {
                     ArrayNode a = o.putArray("spectrum");
                     for (double x : e.spectrum().eigenvalues()) {

@@ -314,7 +314,7 @@ public final class Executor implements RunExecutor {
     }
 
     /** The index keys of a record: method, estimate, band, thresholds (used and asked), extremes, cost. */
-    static void putIndex(ObjectNode f, IndexEstimator.Estimate ie) {
+    public static void putIndex(ObjectNode f, IndexEstimator.Estimate ie) {
         f.put("index_method", ie.method().key());
         f.put("index", ie.index());
         f.put("index_low", ie.low());
