@@ -62,9 +62,15 @@ public record Spec(String name, String description, long seed, String backend, i
      * What each run records. {@code cutoffs}: for each ε (largest first; ∞ is the start point),
      * the loss and index at the first iterate with ‖g‖² < ε (thesis Fig 3.3).
      */
-    public record RecordSpec(boolean traces, boolean spectrum, boolean theta, int spectrumMaxN, double[] cutoffs) {
+    public record RecordSpec(boolean traces, boolean spectrum, boolean theta, int spectrumMaxN, double[] cutoffs,
+                             String status) {
         public RecordSpec {
             cutoffs = cutoffs.clone();
+        }
+
+        /** With {@code status: text}, the thesis text's definitions. */
+        public RecordSpec(boolean traces, boolean spectrum, boolean theta, int spectrumMaxN, double[] cutoffs) {
+            this(traces, spectrum, theta, spectrumMaxN, cutoffs, "text");
         }
 
         @Override
@@ -344,12 +350,14 @@ public record Spec(String name, String description, long seed, String backend, i
                 p.put("rho_prime", m.number("rho_prime", 0.5, 0.0, 1.0, true));
                 p.put("gnorm_floor", m.number("gnorm_floor", 1e-30, 0.0, 1.0, false));
                 p.put("hessian", m.str("hessian", "auto", "auto", "dense", "matrix-free"));
+                p.put("exit", m.str("exit", "minimum-length", "minimum-length", "reference"));
                 break;
             case "damped-newton":
                 p.put("gammas", m.numbers("gammas", new double[] {0, 1e-4, 1e-3, 1e-2, 1e-1, 1}));
                 p.put("rtol", m.number("rtol", linear ? 1e-10 : 5e-4, 0.0, 1.0, true));
                 p.put("maxit", (double) m.integer("maxit", 0, 0, Integer.MAX_VALUE));
                 p.put("hessian", m.str("hessian", "auto", "auto", "dense", "matrix-free"));
+                p.put("exit", m.str("exit", "minimum-length", "minimum-length", "reference"));
                 break;
             case "gnm":
                 p.put("line_search", m.str("line_search", "armijo", "armijo", "wolfe"));
@@ -380,7 +388,8 @@ public record Spec(String name, String description, long seed, String backend, i
 
     private static RecordSpec record(SpecNode r) {
         RecordSpec rs = new RecordSpec(r.bool("traces", true), r.bool("spectrum", true), r.bool("theta", false),
-                r.integer("spectrum_max_n", 4000, 0, 1 << 20), r.thresholds("cutoffs"));
+                r.integer("spectrum_max_n", 4000, 0, 1 << 20), r.thresholds("cutoffs"),
+                r.str("status", "text", "text", "figures"));
         r.done();
         return rs;
     }
