@@ -37,10 +37,14 @@ public record Spec(String name, String description, long seed, String backend, i
                            int crop, int resize, boolean zscore, int pca, boolean shuffleLabels, boolean center) {
     }
 
-    /** How start points are made. */
+    /**
+     * How start points are made. {@code initScheme}: {@code lecun} (N(0, 1/fan_in) weights, zero
+     * biases, times {@code initScale}) or {@code normal} (every parameter N(0, initStd²); NaN
+     * std: 1/√N, the authors' {@code Network.initialize}).
+     */
     public record StartSpec(String kind, String optimizer, double lr, double momentum, int steps, int trajectories,
                             String select, double noiseVariance, double noiseFraction, double[][] box,
-                            double initScale, double biasShift) {
+                            double initScale, double biasShift, String initScheme, double initStd) {
     }
 
     /** One critical-point method (or optimizer) with its hyperparameters. */
@@ -319,6 +323,23 @@ public record Spec(String name, String description, long seed, String backend, i
                 initScale = s.number("init_scale", 1.0, 0.0, 1e6, false);
                 break;
         }
+        String initScheme = "lecun";
+        double initStd = Double.NaN;
+        SpecNode init = s.obj("init");
+        if (init != null) {
+            if (kind.equals("uniform")) {
+                throw new SpecException(s.at("init"), "applies to start kinds optimizer and init, not uniform");
+            }
+            initScheme = init.str("scheme", "lecun", "lecun", "normal");
+            if (initScheme.equals("normal")) {
+                initStd = init.has("std") ? init.number("std", null, 0.0, 1e6, true) : Double.NaN;
+                if (s.has("init_scale")) {
+                    throw new SpecException(s.at("init_scale"), "scales the lecun scheme only; with scheme normal "
+                            + "give init.std");
+                }
+            }
+            init.done();
+        }
         double biasShift = s.number("bias_shift", 0.0, -1e6, 1e6, false);
         if (biasShift != 0 && !kind.equals("init")) {
             throw new SpecException(s.at("bias_shift"), "applies to start kind init only");
@@ -327,7 +348,7 @@ public record Spec(String name, String description, long seed, String backend, i
         noiseFrac = s.number("noise_fraction", noiseVar > 0 ? 0.5 : 0.0, 0.0, 1.0, false);
         s.done();
         return new StartSpec(kind, optimizer, lr, momentum, steps, trajectories, select, noiseVar, noiseFrac, box,
-                initScale, biasShift);
+                initScale, biasShift, initScheme, initStd);
     }
 
     private static MethodSpec method(SpecNode m, ProblemSpec problem) {
