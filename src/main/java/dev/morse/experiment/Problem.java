@@ -179,8 +179,14 @@ public final class Problem {
     }
 
     private static Mlp mlp(Spec.ProblemSpec p) {
+        double l2 = p.l2();
+        if ("mean".equals(p.l2Form())) {
+            // λ·mean(θ²) = (λ/N)‖θ‖² (autocrit's l2_regularizer)
+            l2 /= Mlp.builder().widths(p.widths()).bias(p.bias()).activation(Activation.parse(p.activation()))
+                    .loss(Loss.parse(p.loss())).build().nParams();
+        }
         return Mlp.builder().widths(p.widths()).bias(p.bias()).activation(Activation.parse(p.activation()))
-                .loss(Loss.parse(p.loss())).l2(p.l2()).build();
+                .loss(Loss.parse(p.loss())).l2(l2).build();
     }
 
     /** Loads and prepares the data a spec names (all steps seeded by data.seed). */

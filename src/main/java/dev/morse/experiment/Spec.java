@@ -27,9 +27,12 @@ public record Spec(String name, String description, long seed, String backend, i
                    ProblemSpec problem, StartSpec start, List<MethodSpec> methods, RecordSpec record,
                    String hash, String canonical) {
 
-    /** What is optimized: an analytic function or a network on data. */
+    /**
+     * What is optimized: an analytic function or a network on data. {@code l2Form}: {@code sum}
+     * (λ‖θ‖²) or {@code mean} (λ·mean(θ²) = (λ/N)‖θ‖², autocrit's l2 regularizer).
+     */
     public record ProblemSpec(String kind, DataSpec data, int[] widths, boolean[] bias, String activation,
-                              String loss, double l2, int hidden) {
+                              String loss, double l2, int hidden, String l2Form) {
     }
 
     /** Where the data come from and how they are prepared. */
@@ -175,6 +178,7 @@ public record Spec(String name, String description, long seed, String backend, i
         String activation = null;
         String loss = null;
         double l2 = p.number("l2", 0.0, 0.0, 1e6, false);
+        String l2Form = p.str("l2_form", "sum", "sum", "mean");
         int hidden = 0;
         switch (kind) {
             case "mlp": {
@@ -208,7 +212,10 @@ public record Spec(String name, String description, long seed, String backend, i
                 break;
         }
         p.done();
-        return new ProblemSpec(kind, data, widths, bias, activation, loss, l2, hidden);
+        if (l2Form.equals("mean") && !kind.equals("mlp")) {
+            throw new SpecException(p.at("l2_form"), "applies to mlp problems only");
+        }
+        return new ProblemSpec(kind, data, widths, bias, activation, loss, l2, hidden, l2Form);
     }
 
     private static SpecNode missing(SpecNode p, String key) {
