@@ -7,6 +7,7 @@ import dev.morse.ad.Plan;
 import dev.morse.backend.Backend;
 import dev.morse.index.HessianOperator;
 import dev.morse.index.IndexEstimator;
+import dev.morse.index.MorseIndex;
 import dev.morse.index.PointClass;
 import dev.morse.krylov.MinresQlp;
 import dev.morse.newton.DampedNewton;
@@ -128,7 +129,7 @@ public final class Executor implements RunExecutor {
                 DampedNewton s = new DampedNewton(objective, DampedNewton.Options.defaults()
                         .withMaxIterations(m.iterations()).withGammas(m.nums("gammas"))
                         .withSolver(MinresQlp.Options.defaults().withRtol(m.num("rtol")).withMaxit((int) m.num("maxit"))
-                                .withMaxxnorm(1e4).withAcondlim(1e7).withTrancond(1e4))
+                                .withMaxxnorm(1e4).withAcondlim(1e7).withTrancond(1e4).withExit(exit(m.str("exit"))))
                         .withHessian(hessianMode(m.str("hessian"))));
                 return new Solver() {
                     public Run run(double[] t, IterateListener l) {
@@ -162,10 +163,16 @@ public final class Executor implements RunExecutor {
 
     static NewtonMr.Options newtonOptions(Spec.MethodSpec m) {
         MinresQlp.Options solver = MinresQlp.Options.defaults().withRtol(m.num("rtol")).withMaxit((int) m.num("maxit"))
-                .withMaxxnorm(m.num("maxxnorm")).withAcondlim(m.num("acondlim")).withTrancond(m.num("trancond"));
+                .withMaxxnorm(m.num("maxxnorm")).withAcondlim(m.num("acondlim")).withTrancond(m.num("trancond"))
+                .withExit(exit(m.str("exit")));
         return NewtonMr.Options.defaults().withMaxIterations(m.iterations()).withSolver(solver)
                 .withLineSearch(m.num("alpha"), m.num("beta"), m.num("rho"), m.num("rho_prime"))
                 .withGradNormSqFloor(m.num("gnorm_floor")).withHessian(hessianMode(m.str("hessian")));
+    }
+
+    /** The spec's {@code exit}: {@code reference} (the authors' port) or {@code minimum-length}. */
+    static MinresQlp.Exit exit(String s) {
+        return s.equals("reference") ? MinresQlp.Exit.REFERENCE : MinresQlp.Exit.MINIMUM_LENGTH;
     }
 
     static HessianOperator.Mode hessianMode(String s) {
@@ -203,15 +210,20 @@ public final class Executor implements RunExecutor {
             putNum(f, "grad_norm_sq", g2);
             f.putNull("index");
         } else {
-            PointClass pc = PointClass.classify(g2, last.r(), last.rH());
-            f.put("status", pc == PointClass.CRITICAL ? "critical"
-                    : pc == PointClass.GRADIENT_FLAT ? "gradient-flat" : "other");
+            // the thesis text's definitions (‖g‖² < 1e-10; r with ‖H‖_F, r_H) and the figures'
+            // (‖g‖² < 1e-8; MINRES-QLP's relres); record.status picks the one called "status"
+            String text = statusName(PointClass.classify(g2, last.r(), last.rH()));
+            String figures = statusName(PointClass.classify(g2, run.finalRelres(), 0.0, PointClass.Criteria.figures()));
+            f.put("status", spec.record().status().equals("figures") ? figures : text);
+            f.put("status_text", text);
+            f.put("status_figures", figures);
             f.put("loss", loss);
             f.put("grad_norm_sq", g2);
             IndexEstimator.Estimate ie = indexAt(lin);
             if (ie != null && ie.ok()) {
                 putIndex(f, ie);
                 if (ie.spectrum() != null) {
+                    f.put("index_1e3", ie.spectrum().index(MorseIndex.FIGURES_THRESHOLD).index());
                     String rel = "spectra/" + job.stem() + ".csv";
                     writeSpectrum(out.resolve(rel), ie.spectrum().eigenvalues());
                     f.put("spectrum", rel);
@@ -250,6 +262,8 @@ public final class Executor implements RunExecutor {
         putNum(f, "final_r", last.r());
         putNum(f, "final_r_H", last.rH());
         putNum(f, "max_r", run.maxR());
+        putNum(f, "final_relres", run.finalRelres());
+        putNum(f, "max_relres", run.maxRelresLeastSquares());
         if (!run.warnings().isEmpty()) {
             ArrayNode w = f.putArray("warnings");
             run.warnings().forEach(w::add);
@@ -267,7 +281,7 @@ public final class Executor implements RunExecutor {
         }
         boolean twoD = n == 2 && !thetaPath.isEmpty() && thetaPath.stream().allMatch(java.util.Objects::nonNull);
         List<String> head = new ArrayList<>(List.of("iteration", "loss", "grad_norm_sq", "alpha", "flag",
-                "solver_iterations", "r", "r_H", "gamma", "seconds", "hvps", "gradients"));
+                "solver_iterations", "r", "r_H", "gamma", "seconds", "hvps", "gradients", "relres"));
         if (twoD) {
             head.add("theta0");
             head.add("theta1");
@@ -288,9 +302,10 @@ public final class Executor implements RunExecutor {
             row[9] = it.seconds();
             row[10] = it.hvps();
             row[11] = it.gradients();
+            row[12] = it.relres();
             if (twoD) {
-                row[12] = thetaPath.get(i)[0];
-                row[13] = thetaPath.get(i)[1];
+                row[13] = thetaPath.get(i)[0];
+                row[14] = thetaPath.get(i)[1];
             }
             rows.add(row);
         }
@@ -407,6 +422,10 @@ public final class Executor implements RunExecutor {
                 }
             }
         }
+    }
+
+    private static String statusName(PointClass pc) {
+        return pc == PointClass.CRITICAL ? "critical" : pc == PointClass.GRADIENT_FLAT ? "gradient-flat" : "other";
     }
 
     private static void putNum(ObjectNode f, String key, double v) {

@@ -84,6 +84,27 @@ public final class Problem {
         return th;
     }
 
+    /**
+     * A seeded initial θ with every parameter (weights and biases) i.i.d. N(0, std²); a NaN std
+     * means 1/√N, the scale of the authors' {@code Network.initialize} (autocrit), from which
+     * their trajectories started.
+     */
+    public double[] initNormal(long seed, double std) {
+        int n = nParams();
+        double sd = Double.isNaN(std) ? 1 / Math.sqrt(n) : std;
+        Random r = new Random(seed);
+        double[] th = new double[n];
+        for (int i = 0; i < n; i++) {
+            th[i] = sd * r.nextGaussian();
+        }
+        return th;
+    }
+
+    /** The seeded initial θ a start spec asks for ({@code init.scheme}). */
+    public double[] init(long seed, Spec.StartSpec s) {
+        return s.initScheme().equals("normal") ? initNormal(seed, s.initStd()) : init(seed, s.initScale());
+    }
+
     /** Adds {@code shift} to every hidden-layer bias of θ (E9: pushes pre-activations far negative). */
     public void shiftHiddenBiases(double[] theta, double shift) {
         if (mlp == null) {
@@ -158,8 +179,14 @@ public final class Problem {
     }
 
     private static Mlp mlp(Spec.ProblemSpec p) {
+        double l2 = p.l2();
+        if ("mean".equals(p.l2Form())) {
+            // λ·mean(θ²) = (λ/N)‖θ‖² (autocrit's l2_regularizer)
+            l2 /= Mlp.builder().widths(p.widths()).bias(p.bias()).activation(Activation.parse(p.activation()))
+                    .loss(Loss.parse(p.loss())).build().nParams();
+        }
         return Mlp.builder().widths(p.widths()).bias(p.bias()).activation(Activation.parse(p.activation()))
-                .loss(Loss.parse(p.loss())).l2(p.l2()).build();
+                .loss(Loss.parse(p.loss())).l2(l2).build();
     }
 
     /** Loads and prepares the data a spec names (all steps seeded by data.seed). */

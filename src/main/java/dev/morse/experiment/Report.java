@@ -74,14 +74,14 @@ public final class Report {
             int[] above = new int[R_LEVELS.length];
             int finalRFlat = 0;
             for (ObjectNode r : e.getValue()) {
-                switch (r.path("status").asText()) {
+                switch (textStatus(r)) {
                     case "critical": crit++; break;
                     case "gradient-flat": flat++; break;
                     case "failed": failed++; break;
                     default: other++; break;
                 }
                 secs += r.path("seconds").asDouble(0);
-                String st = r.path("status").asText();
+                String st = textStatus(r);
                 if ((st.equals("gradient-flat") || st.equals("other"))
                         && r.path("final_r").asDouble(Double.NaN) > PointClass.Criteria.defaults().flatR()) {
                     finalRFlat++;
@@ -94,7 +94,7 @@ public final class Report {
                 }
                 if (r.has("analytic_match")) {
                     analytic = true;
-                    if (r.path("status").asText().equals("critical") && r.path("analytic_match").asBoolean()) {
+                    if (textStatus(r).equals("critical") && r.path("analytic_match").asBoolean()) {
                         matches++;
                     }
                 }
@@ -103,6 +103,11 @@ public final class Report {
                     finalRFlat, matches, analytic));
         }
         return out;
+    }
+
+    /** A record's status by the thesis text's definitions (records before both were kept have only "status"). */
+    static String textStatus(JsonNode r) {
+        return r.has("status_text") ? r.path("status_text").asText() : r.path("status").asText();
     }
 
     private static String pct(MethodStats s, int k) {
@@ -157,6 +162,7 @@ public final class Report {
                 + "a point with r at or above the level at any iterate (± one standard error). The last column "
                 + "counts the runs ending above the critical cutoff with r > 0.9 whatever r_H (the colouring of the papers' "
                 + "Fig 3.6-3.8).\n");
+        sb.append(FiguresTable.section(runs));
         return sb.toString();
     }
 

@@ -23,9 +23,12 @@ public record Spec(String name, String description, long seed, String backend, i
                    ProblemSpec problem, StartSpec start, List<MethodSpec> methods, RecordSpec record,
                    IndexSpec index, String hash, String canonical) {
 
-    /** What is optimized: an analytic function or a network on data. */
+    /**
+     * What is optimized: an analytic function or a network on data. {@code l2Form}: {@code sum}
+     * (λ‖θ‖²) or {@code mean} (λ·mean(θ²) = (λ/N)‖θ‖², autocrit's l2 regularizer).
+     */
     public record ProblemSpec(String kind, DataSpec data, int[] widths, boolean[] bias, String activation,
-                              String loss, double l2, int hidden) {
+                              String loss, double l2, int hidden, String l2Form) {
     }
 
     /** Where the data come from and how they are prepared. */
@@ -33,10 +36,14 @@ public record Spec(String name, String description, long seed, String backend, i
                            int crop, int resize, boolean zscore, int pca, boolean shuffleLabels, boolean center) {
     }
 
-    /** How start points are made. */
+    /**
+     * How start points are made. {@code initScheme}: {@code lecun} (N(0, 1/fan_in) weights, zero
+     * biases, times {@code initScale}) or {@code normal} (every parameter N(0, initStd²); NaN
+     * std: 1/√N, the authors' {@code Network.initialize}).
+     */
     public record StartSpec(String kind, String optimizer, double lr, double momentum, int steps, int trajectories,
                             String select, double noiseVariance, double noiseFraction, double[][] box,
-                            double initScale, double biasShift) {
+                            double initScale, double biasShift, String initScheme, double initStd) {
     }
 
     /** One critical-point method (or optimizer) with its hyperparameters. */
@@ -58,9 +65,15 @@ public record Spec(String name, String description, long seed, String backend, i
      * What each run records. {@code cutoffs}: for each ε (largest first; ∞ is the start point),
      * the loss and index at the first iterate with ‖g‖² < ε (thesis Fig 3.3).
      */
-    public record RecordSpec(boolean traces, boolean spectrum, boolean theta, int spectrumMaxN, double[] cutoffs) {
+    public record RecordSpec(boolean traces, boolean spectrum, boolean theta, int spectrumMaxN, double[] cutoffs,
+                             String status) {
         public RecordSpec {
             cutoffs = cutoffs.clone();
+        }
+
+        /** With {@code status: text}, the thesis text's definitions. */
+        public RecordSpec(boolean traces, boolean spectrum, boolean theta, int spectrumMaxN, double[] cutoffs) {
+            this(traces, spectrum, theta, spectrumMaxN, cutoffs, "text");
         }
 
         @Override
@@ -162,6 +175,7 @@ public record Spec(String name, String description, long seed, String backend, i
         String activation = null;
         String loss = null;
         double l2 = p.number("l2", 0.0, 0.0, 1e6, false);
+        String l2Form = p.str("l2_form", "sum", "sum", "mean");
         int hidden = 0;
         switch (kind) {
             case "mlp": {
@@ -195,7 +209,10 @@ public record Spec(String name, String description, long seed, String backend, i
                 break;
         }
         p.done();
-        return new ProblemSpec(kind, data, widths, bias, activation, loss, l2, hidden);
+        if (l2Form.equals("mean") && !kind.equals("mlp")) {
+            throw new SpecException(p.at("l2_form"), "applies to mlp problems only");
+        }
+        return new ProblemSpec(kind, data, widths, bias, activation, loss, l2, hidden, l2Form);
     }
 
     private static SpecNode missing(SpecNode p, String key) {
@@ -310,6 +327,23 @@ public record Spec(String name, String description, long seed, String backend, i
                 initScale = s.number("init_scale", 1.0, 0.0, 1e6, false);
                 break;
         }
+        String initScheme = "lecun";
+        double initStd = Double.NaN;
+        SpecNode init = s.obj("init");
+        if (init != null) {
+            if (kind.equals("uniform")) {
+                throw new SpecException(s.at("init"), "applies to start kinds optimizer and init, not uniform");
+            }
+            initScheme = init.str("scheme", "lecun", "lecun", "normal");
+            if (initScheme.equals("normal")) {
+                initStd = init.has("std") ? init.number("std", null, 0.0, 1e6, true) : Double.NaN;
+                if (s.has("init_scale")) {
+                    throw new SpecException(s.at("init_scale"), "scales the lecun scheme only; with scheme normal "
+                            + "give init.std");
+                }
+            }
+            init.done();
+        }
         double biasShift = s.number("bias_shift", 0.0, -1e6, 1e6, false);
         if (biasShift != 0 && !kind.equals("init")) {
             throw new SpecException(s.at("bias_shift"), "applies to start kind init only");
@@ -318,7 +352,7 @@ public record Spec(String name, String description, long seed, String backend, i
         noiseFrac = s.number("noise_fraction", noiseVar > 0 ? 0.5 : 0.0, 0.0, 1.0, false);
         s.done();
         return new StartSpec(kind, optimizer, lr, momentum, steps, trajectories, select, noiseVar, noiseFrac, box,
-                initScale, biasShift);
+                initScale, biasShift, initScheme, initStd);
     }
 
     private static MethodSpec method(SpecNode m, ProblemSpec problem) {
@@ -341,12 +375,14 @@ public record Spec(String name, String description, long seed, String backend, i
                 p.put("rho_prime", m.number("rho_prime", 0.5, 0.0, 1.0, true));
                 p.put("gnorm_floor", m.number("gnorm_floor", 1e-30, 0.0, 1.0, false));
                 p.put("hessian", m.str("hessian", "auto", "auto", "dense", "matrix-free"));
+                p.put("exit", m.str("exit", "minimum-length", "minimum-length", "reference"));
                 break;
             case "damped-newton":
                 p.put("gammas", m.numbers("gammas", new double[] {0, 1e-4, 1e-3, 1e-2, 1e-1, 1}));
                 p.put("rtol", m.number("rtol", linear ? 1e-10 : 5e-4, 0.0, 1.0, true));
                 p.put("maxit", (double) m.integer("maxit", 0, 0, Integer.MAX_VALUE));
                 p.put("hessian", m.str("hessian", "auto", "auto", "dense", "matrix-free"));
+                p.put("exit", m.str("exit", "minimum-length", "minimum-length", "reference"));
                 break;
             case "gnm":
                 p.put("line_search", m.str("line_search", "armijo", "armijo", "wolfe"));
@@ -377,7 +413,8 @@ public record Spec(String name, String description, long seed, String backend, i
 
     private static RecordSpec record(SpecNode r) {
         RecordSpec rs = new RecordSpec(r.bool("traces", true), r.bool("spectrum", true), r.bool("theta", false),
-                r.integer("spectrum_max_n", 4000, 0, 1 << 20), r.thresholds("cutoffs"));
+                r.integer("spectrum_max_n", 4000, 0, 1 << 20), r.thresholds("cutoffs"),
+                r.str("status", "text", "text", "figures"));
         r.done();
         return rs;
     }

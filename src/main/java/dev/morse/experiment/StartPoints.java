@@ -54,7 +54,7 @@ public final class StartPoints {
             }
             case "init": {
                 for (int r = 0; r < count; r++) {
-                    double[] th = problem.init(seed(spec.seed(), "init", r), s.initScale());
+                    double[] th = problem.init(seed(spec.seed(), "init", r), s);
                     if (s.biasShift() != 0) {
                         problem.shiftHiddenBiases(th, s.biasShift());
                     }
@@ -77,7 +77,7 @@ public final class StartPoints {
         try (Plan plan = Plan.compile(problem.program(), backend); DArray th = backend.alloc(n);
              DArray vel = backend.alloc(n)) {
             for (int t = 0; t < s.trajectories(); t++) {
-                double[] h = problem.init(seed(spec.seed(), "trajectory", t), s.initScale());
+                double[] h = problem.init(seed(spec.seed(), "trajectory", t), s);
                 backend.upload(h, 0, th, 0, n);
                 backend.fill(n, 0.0, vel, 0);
                 for (int step = 0; step <= s.steps(); step++) {

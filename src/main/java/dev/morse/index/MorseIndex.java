@@ -18,6 +18,8 @@ import java.util.Arrays;
 public final class MorseIndex {
     /** Eigenvalues below −1e-5 count as negative (thesis, from the spectra of the analytic points). */
     public static final double DEFAULT_THRESHOLD = 1e-5;
+    /** The threshold of the papers' nonlinear figures (Figs 3.6-3.8, the authors' notebooks): λ < −1e-3. */
+    public static final double FIGURES_THRESHOLD = 1e-3;
 
     private MorseIndex() {
     }

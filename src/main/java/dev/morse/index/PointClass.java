@@ -18,6 +18,15 @@ public enum PointClass {
         public static Criteria defaults() {
             return new Criteria(1e-10, 0.9, 5e-4);
         }
+
+        /**
+         * As the papers' Figs 3.6-3.8 were computed (the authors' notebooks): critical when
+         * ‖g‖² < 1e-8; flat when the r given is above 0.9 (there MINRES-QLP's relres), with no
+         * condition on r_H.
+         */
+        public static Criteria figures() {
+            return new Criteria(1e-8, 0.9, Double.POSITIVE_INFINITY);
+        }
     }
 
     /** Classifies an end point from its squared gradient norm and last r, r_H (NaN: unknown). */

@@ -19,7 +19,10 @@ import java.util.Arrays;
  * Stopping rules, flags and the reported norms follow the reference implementation; the
  * final relres and relAres are recomputed directly from x (two more operator applications).
  *
- * <p>Where we depart from the reference (v27), and why:
+ * <p>Where we depart from the reference (v27), and why (the default exit,
+ * {@link Exit#MINIMUM_LENGTH}; {@link Exit#REFERENCE} drops the first four departures and
+ * returns what the authors' Python port of the reference returns, which the papers' Newton-MR
+ * runs used):
  * <ul>
  *   <li>The stopping rules read only scalars, so they are decided before x moves. When the
  *       verdict is relAres_{k-1} ≤ rtol, x_{k-1} already solves the least-squares problem and
@@ -93,6 +96,31 @@ public final class MinresQlp {
     }
 
     /**
+     * What x the solver returns when it stops, in particular on a least-squares verdict
+     * (flag 2, relAres_{k-1} ≤ rtol).
+     */
+    public enum Exit {
+        /**
+         * The minimum-length solution (this class's departures listed above): on flag 2 the k-th
+         * coefficient μ_k is dropped, so x ≈ x_{k-1}, which already solves the least-squares
+         * problem; a dropped μ_k (flags 6, 9) re-fits μ_{k-1}; |γ_k| ≤ eps counts as singular.
+         */
+        MINIMUM_LENGTH,
+        /**
+         * As the authors' Python port of the reference code (autocrit's {@code minresQLP.py}, which
+         * the papers' experiments ran) computes it: x_k = x^{(2)}_{k-2} + μ_{k-1}w_{k-1} + μ_k w_k is
+         * formed before the stopping tests and returned as is, so on flag 2 x carries the k-th,
+         * near-null direction with its coefficient μ_k (large when γ_k is small). Also as the
+         * port: |γ_k| ≤ the smallest normal double (not eps) counts as singular; a dropped μ_k
+         * leaves μ_{k-1} alone; the stopping tests run only while no flag is set (or flag 9) and
+         * the last one that holds wins (6 over 7 over 1, 2, 3, 4, 5, 8); x is updated the QLP way
+         * at every iteration (the port's update test {@code flag != flag0} sends every iteration
+         * that does not stop to the QLP branch); no eps-based cap on Acond.
+         */
+        REFERENCE
+    }
+
+    /**
      * Inputs besides A and b. {@code maxit <= 0} means N. The reference defaults are
      * rtol 1e-6, maxxnorm 1e7, acondlim 1e15, trancond 1e7; {@link #defaults()} returns them.
      *
@@ -105,10 +133,14 @@ public final class MinresQlp {
      * @param shift     σ in (A − σI)x = b
      * @param history   record the residual norm estimates of every iteration
      * @param detectNonpositiveCurvature stop at the first direction of nonpositive curvature
+     * @param exit      which x is returned ({@link Exit}); the default is the minimum-length one
      */
     public record Options(double rtol, int maxit, double maxxnorm, double acondlim, double trancond,
-                          double shift, boolean history, boolean detectNonpositiveCurvature) {
+                          double shift, boolean history, boolean detectNonpositiveCurvature, Exit exit) {
         public Options {
+            if (exit == null) {
+                throw new IllegalArgumentException("minres-qlp: exit must be given");
+            }
             if (!(rtol >= 0)) {
                 throw new IllegalArgumentException("minres-qlp: rtol must be >= 0, got " + rtol);
             }
@@ -127,39 +159,43 @@ public final class MinresQlp {
         }
 
         public static Options defaults() {
-            return new Options(1e-6, 0, 1e7, 1e15, 1e7, 0.0, false, false);
+            return new Options(1e-6, 0, 1e7, 1e15, 1e7, 0.0, false, false, Exit.MINIMUM_LENGTH);
         }
 
         public Options withRtol(double v) {
-            return new Options(v, maxit, maxxnorm, acondlim, trancond, shift, history, detectNonpositiveCurvature);
+            return new Options(v, maxit, maxxnorm, acondlim, trancond, shift, history, detectNonpositiveCurvature, exit);
         }
 
         public Options withMaxit(int v) {
-            return new Options(rtol, v, maxxnorm, acondlim, trancond, shift, history, detectNonpositiveCurvature);
+            return new Options(rtol, v, maxxnorm, acondlim, trancond, shift, history, detectNonpositiveCurvature, exit);
         }
 
         public Options withMaxxnorm(double v) {
-            return new Options(rtol, maxit, v, acondlim, trancond, shift, history, detectNonpositiveCurvature);
+            return new Options(rtol, maxit, v, acondlim, trancond, shift, history, detectNonpositiveCurvature, exit);
         }
 
         public Options withAcondlim(double v) {
-            return new Options(rtol, maxit, maxxnorm, v, trancond, shift, history, detectNonpositiveCurvature);
+            return new Options(rtol, maxit, maxxnorm, v, trancond, shift, history, detectNonpositiveCurvature, exit);
         }
 
         public Options withTrancond(double v) {
-            return new Options(rtol, maxit, maxxnorm, acondlim, v, shift, history, detectNonpositiveCurvature);
+            return new Options(rtol, maxit, maxxnorm, acondlim, v, shift, history, detectNonpositiveCurvature, exit);
         }
 
         public Options withShift(double v) {
-            return new Options(rtol, maxit, maxxnorm, acondlim, trancond, v, history, detectNonpositiveCurvature);
+            return new Options(rtol, maxit, maxxnorm, acondlim, trancond, v, history, detectNonpositiveCurvature, exit);
         }
 
         public Options withHistory(boolean v) {
-            return new Options(rtol, maxit, maxxnorm, acondlim, trancond, shift, v, detectNonpositiveCurvature);
+            return new Options(rtol, maxit, maxxnorm, acondlim, trancond, shift, v, detectNonpositiveCurvature, exit);
         }
 
         public Options withNonpositiveCurvatureDetection(boolean v) {
-            return new Options(rtol, maxit, maxxnorm, acondlim, trancond, shift, history, v);
+            return new Options(rtol, maxit, maxxnorm, acondlim, trancond, shift, history, v, exit);
+        }
+
+        public Options withExit(Exit v) {
+            return new Options(rtol, maxit, maxxnorm, acondlim, trancond, shift, history, detectNonpositiveCurvature, v);
         }
     }
 
@@ -318,6 +354,7 @@ public final class MinresQlp {
         final double trancond = o.trancond();
         final double shift = o.shift();
         final boolean npcDetect = o.detectNonpositiveCurvature();
+        final boolean ref = o.exit() == Exit.REFERENCE;
         if (o.history() && ws.resvec.length < maxit + 1) {
             ws.resvec = new double[maxit + 1];
             ws.aresvec = new double[maxit + 1];
@@ -514,7 +551,20 @@ public final class MinresQlp {
                 ul = (taul - etal * ul3 - veplnl * ul2) / gamal;
             }
             final double xnormTmp = norm3(xl2norm, ul2, ul);
-            if (Math.abs(gama) > EPS) {
+            if (ref) {
+                // The port: μ_k unless γ_k underflows or x already sits at maxxnorm (flag 9), or
+                // μ_k would take x past it (flag 6).
+                if (Math.abs(gama) > Double.MIN_NORMAL && xnormTmp < maxxnorm) {
+                    u = (tau - eta * ul2 - vepln * ul) / gama;
+                    if (Math.hypot(xnormTmp, u) > maxxnorm) {
+                        u = 0;
+                        flag = Flag.XNORM;
+                    }
+                } else {
+                    u = 0;
+                    flag = Flag.SINGULAR;
+                }
+            } else if (Math.abs(gama) > EPS) {
                 u = (tau - eta * ul2 - vepln * ul) / gama;
                 // Never let x pass maxxnorm: drop u_k instead (reference v1; v27 drops it only
                 // when the problem "looks like least squares" and otherwise leaves x at
@@ -527,7 +577,7 @@ public final class MinresQlp {
                 u = 0;
                 flag = Flag.SINGULAR;
             }
-            if (flag != null) {
+            if (flag != null && !ref) {
                 ul = truncatedUl(iter, ul, ul2, tau, eta, vepln, gamal);
             }
             xl2norm = Math.hypot(xl2norm, ul2);
@@ -545,7 +595,7 @@ public final class MinresQlp {
             anorm = Math.max(Math.max(anorm, pnorm), Math.max(gamalNext, absGama));
             // A γ_k dropped as singular (u_k = 0) is not part of the solution: leave it out of
             // the condition estimate, else every SINGULAR verdict would read as ACOND.
-            final double gamaCond = flag == Flag.SINGULAR ? Double.POSITIVE_INFINITY : absGama;
+            final double gamaCond = flag == Flag.SINGULAR && !ref ? Double.POSITIVE_INFINITY : absGama;
             if (iter == 1) {
                 gmin = gamaCond;
                 gminl = gmin;
@@ -557,7 +607,7 @@ public final class MinresQlp {
             final double acondl = acond;
             acond = anorm / gmin;
             final double rnorml = rnorm;
-            if (flag == null) {
+            if (flag == null || (ref && flag != Flag.SINGULAR)) {
                 rnorm = phi; // φ_k is the residual of the untruncated x_k only
             }
             relres = rnorm / (anorm * xnorm + beta1);
@@ -569,7 +619,10 @@ public final class MinresQlp {
             // so they are decided before x moves (the reference decides them after).
             final Flag preUpdate = flag;
             final double epsx = anorm * xnorm * EPS;
-            if (1 + relres <= 1) {
+            if (ref) {
+                flag = referenceStop(flag, iter, maxit, epsx, beta1, relres, relAresl, rtol, acond, acondlim,
+                        xnorm, maxxnorm, betan);
+            } else if (1 + relres <= 1) {
                 flag = Flag.RELRES_EPS;
             } else if (1 + relAresl <= 1) {
                 flag = Flag.RELARES_EPS;
@@ -592,14 +645,18 @@ public final class MinresQlp {
             // solves the least-squares problem and the k-th Lanczos direction only adds a
             // near-null component. Drop it (u_k = 0) in the QLP basis, as exact arithmetic does
             // when γ_k = 0, so that x stays the minimum-length solution.
-            final boolean truncate = (flag == Flag.RELARES || flag == Flag.RELARES_EPS) && u != 0;
+            final boolean truncate = !ref && (flag == Flag.RELARES || flag == Flag.RELARES_EPS) && u != 0;
             if (truncate) {
                 u = 0;
                 ul = truncatedUl(iter, ul, ul2, tau, eta, vepln, gamal);
                 xnorm = norm3(xl2norm, ul, u);
             }
 
-            if (acondl < trancond && preUpdate == null && !truncate && qlpIter == 0) {
+            // The port takes the MINRES update only when a flag was set above (its test reads
+            // flag != flag0), so every iteration that goes on updates x the QLP way.
+            final boolean minresUpdate = ref ? acondl < trancond && preUpdate != null && qlpIter == 0
+                    : acondl < trancond && preUpdate == null && !truncate && qlpIter == 0;
+            if (minresUpdate) {
                 // MINRES update: w_k = (v_k − ε_k w_{k-2} − δ_k w_{k-1}) / γ_k, x_k = x_{k-1} + τ_k w_k
                 minresUpdates++;
                 final DArray wNew = wl2;
@@ -613,7 +670,11 @@ public final class MinresQlp {
                 } else {
                     be.copy(n, wl, 0, w, 0);
                 }
-                be.axpy(n, tau, w, 0, x, 0); // ‖x_k‖ ≤ maxxnorm: u_k was kept
+                if (!ref || xnorm < maxxnorm) {
+                    be.axpy(n, tau, w, 0, x, 0); // ‖x_k‖ ≤ maxxnorm: u_k was kept
+                } else {
+                    flag = Flag.XNORM;
+                }
             } else {
                 // MINRES-QLP update: W_k = V_k P_kᵀ, x_k = x^{(2)}_{k-2} + μ_{k-1} w_{k-1} + μ_k w_k
                 qlpIter++;
@@ -721,6 +782,48 @@ public final class MinresQlp {
         }
         return new Stats(flag, iter, minresUpdates, qlpIter, applications, relresDirect, relAresDirect,
                 rnormDirect, arnormDirect, anorm, acond, xnormDirect, axnorm, npcCurvature, res, ares);
+    }
+
+    /**
+     * The port's stopping tests ({@link Exit#REFERENCE}): they run only while no flag is set
+     * (or flag 9), and the last test that holds wins. β_{k+1} = 0 (an invariant Krylov
+     * subspace, where the port would divide by zero next) ends the solve when nothing else does.
+     */
+    private static Flag referenceStop(Flag flag, int iter, int maxit, double epsx, double beta1, double relres,
+                                      double relAresl, double rtol, double acond, double acondlim, double xnorm,
+                                      double maxxnorm, double betan) {
+        if (flag != null && flag != Flag.SINGULAR) {
+            return flag;
+        }
+        Flag f = flag;
+        if (iter >= maxit) {
+            f = Flag.MAXIT;
+        }
+        if (epsx >= beta1) {
+            f = Flag.X_EIGENVECTOR;
+        }
+        if (1 + relAresl <= 1) {
+            f = Flag.RELARES_EPS;
+        }
+        if (1 + relres <= 1) {
+            f = Flag.RELRES_EPS;
+        }
+        if (relAresl <= rtol) {
+            f = Flag.RELARES;
+        }
+        if (relres <= rtol) {
+            f = Flag.RELRES;
+        }
+        if (acond >= acondlim) {
+            f = Flag.ACOND;
+        }
+        if (xnorm >= maxxnorm) {
+            f = Flag.XNORM;
+        }
+        if (f == null && betan == 0) {
+            f = Flag.LANCZOS_END;
+        }
+        return f;
     }
 
     /**

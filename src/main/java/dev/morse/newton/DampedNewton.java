@@ -208,8 +208,11 @@ public final class DampedNewton implements AutoCloseable {
             be.axpy(n, 1.0, cand, (long) best * n, theta, 0);
             be.axpy(n, -1.0, theta, 0, trial, 0);
             final boolean moved = be.nrm2(n, trial, 0) != 0;
-            trace.add(row(t, loss, s, moved ? 1.0 : 0.0, stats[best].flag(), stats[best].iterations(), flat[best].r(),
-                    flat[best].rH(), gammas[best], cands, t0, hvp0));
+            Iterate taken = row(t, loss, s, moved ? 1.0 : 0.0, stats[best].flag(), stats[best].iterations(),
+                    flat[best].r(), flat[best].rH(), gammas[best], cands, t0, hvp0);
+            trace.add(new Iterate(taken.t(), taken.loss(), taken.gradNormSq(), taken.alpha(), taken.flag(),
+                    taken.solverIterations(), taken.r(), taken.rH(), taken.gamma(), taken.candidates(),
+                    taken.seconds(), taken.hvps(), taken.gradients(), stats[best].relres()));
             if (!moved) {
                 stop = StopReason.THETA_UNCHANGED;
                 break;

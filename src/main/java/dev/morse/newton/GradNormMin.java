@@ -10,13 +10,22 @@ import java.util.List;
 
 /**
  * Gradient-norm minimization (thesis Algorithm 2): gradient descent on G(θ) = ½‖∇L(θ)‖²,
- * whose gradient is ∇G = H·g (Theorem 2.1, one HVP), with a backtracking line search on G
- * (Armijo) or a line search satisfying the Wolfe conditions on G (as in thesis Fig 3.2,
- * "BTLS-GNM"). After an Armijo step the next search starts at α/β.
+ * whose gradient is ∇G = H·g (Theorem 2.1, one HVP), with a line search on G satisfying the
+ * strong Wolfe conditions (the thesis's Table 3.1 note: "Wolfe conditions"; Nocedal & Wright
+ * Alg 3.5-3.6, shared with BFGS and L-BFGS, {@link LineSearch#strongWolfe}) or with Armijo
+ * backtracking. After an Armijo step the next search starts at α/β; after a Wolfe step at α.
+ *
+ * <p>The authors' code (autocrit's BackTrackingLineSearchOptimizer, criterion "wolfe") did
+ * neither exactly: it backtracked from α until sufficient decrease and the weak curvature
+ * condition held together, and gave up (a zero step, ending the run) when they did not.
  */
 public final class GradNormMin implements AutoCloseable {
 
+    /** Armijo backtracking, or a step satisfying the strong Wolfe conditions. */
     public enum Search { ARMIJO, WOLFE }
+
+    /** The largest step the Wolfe search tries. */
+    private static final double MAX_STEP = 1e10;
 
     /**
      * @param alpha0          first trial step
@@ -35,7 +44,7 @@ public final class GradNormMin implements AutoCloseable {
             }
         }
 
-        /** Armijo backtracking, α0 = 1, β = 0.5, c1 = 1e-4, c2 = 0.9, 25000 iterations (thesis Fig 3.2). */
+        /** Armijo backtracking, α0 = 1, β = 0.5, c1 = 1e-4, c2 = 0.9 (Wolfe), 25000 iterations (thesis Fig 3.2). */
         public static Options defaults() {
             return new Options(25000, Search.ARMIJO, 1.0, 0.5, 1e-4, 0.9, 60, 0.0);
         }
@@ -162,7 +171,8 @@ public final class GradNormMin implements AutoCloseable {
             }
             LineSearch.Result ls = opt.search() == Search.ARMIJO
                     ? LineSearch.armijo(merit, 0.5 * s, slope0, alphaStart, opt.beta(), opt.c1(), 0.0, opt.maxEvaluations())
-                    : LineSearch.wolfe(merit, 0.5 * s, slope0, alphaStart, opt.c1(), opt.c2(), opt.maxEvaluations());
+                    : LineSearch.strongWolfe(merit, 0.5 * s, slope0, alphaStart, opt.c1(), opt.c2(), MAX_STEP,
+                    opt.maxEvaluations());
             trace.add(row(t, loss, s, ls.alpha(), t0));
             if (ls.alpha() == 0) {
                 stop = StopReason.THETA_UNCHANGED;

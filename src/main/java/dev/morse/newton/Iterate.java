@@ -20,11 +20,21 @@ import java.util.List;
  * @param seconds          wall time since the run started, at the end of this row's work
  * @param hvps             Hessian-vector products so far (an assembled Hessian counts N)
  * @param gradients        gradient evaluations (linearizations) so far
+ * @param relres           MINRES-QLP's relres of the direction, ‖Hp + g‖ / (Anorm‖p‖ + ‖g‖) with
+ *                         its own ‖H‖ estimate Anorm (the r the papers' figures plot), NaN if none
  */
 public record Iterate(int t, double loss, double gradNormSq, double alpha, MinresQlp.Flag flag,
                       int solverIterations, double r, double rH, double gamma, List<Candidate> candidates,
-                      double seconds, long hvps, long gradients) {
+                      double seconds, long hvps, long gradients, double relres) {
     public Iterate {
         candidates = List.copyOf(candidates);
+    }
+
+    /** A row without a solver relres (methods without a MINRES-QLP solve). */
+    public Iterate(int t, double loss, double gradNormSq, double alpha, MinresQlp.Flag flag, int solverIterations,
+                   double r, double rH, double gamma, List<Candidate> candidates, double seconds, long hvps,
+                   long gradients) {
+        this(t, loss, gradNormSq, alpha, flag, solverIterations, r, rH, gamma, candidates, seconds, hvps, gradients,
+                Double.NaN);
     }
 }

@@ -179,12 +179,12 @@ public final class NewtonMr implements AutoCloseable {
             final double loss = lin.value();
             final double s = lin.gradNormSq();
             if (!lin.finite()) {
-                trace.add(row(t, loss, s, Double.NaN, null, 0, Double.NaN, Double.NaN, t0, hvp0));
+                trace.add(row(t, loss, s, Double.NaN, null, 0, Double.NaN, Double.NaN, Double.NaN, t0, hvp0));
                 stop = StopReason.NON_FINITE;
                 break;
             }
             if (s < opt.gradNormSqFloor() || s == 0) { // an exactly zero gradient ends any run
-                trace.add(row(t, loss, s, Double.NaN, null, 0, Double.NaN, Double.NaN, t0, hvp0));
+                trace.add(row(t, loss, s, Double.NaN, null, 0, Double.NaN, Double.NaN, Double.NaN, t0, hvp0));
                 stop = StopReason.GRAD_FLOOR;
                 break;
             }
@@ -197,7 +197,8 @@ public final class NewtonMr implements AutoCloseable {
             final Flatness fl = Flatness.of(st.rnorm(), st.Arnorm(), st.xnorm(), gNorm, h.frobeniusNorm());
             if (t >= opt.maxIterations()) {
                 // the cap: no step, but the last iterate's r and r_H for its classification
-                trace.add(row(t, loss, s, Double.NaN, st.flag(), st.iterations(), fl.r(), fl.rH(), t0, hvp0));
+                trace.add(row(t, loss, s, Double.NaN, st.flag(), st.iterations(), fl.r(), fl.rH(), st.relres(), t0,
+                        hvp0));
                 stop = StopReason.ITERATION_CAP;
                 break;
             }
@@ -205,7 +206,7 @@ public final class NewtonMr implements AutoCloseable {
             final double slope = -s - be.dot(n, lin.gradient(), 0, ws.residual(), 0);
             // α ← BTLS(...)   (Alg 13 line 9, Alg 12)
             final double alpha = backtrack(p, s, slope, alphaStart);
-            trace.add(row(t, loss, s, alpha, st.flag(), st.iterations(), fl.r(), fl.rH(), t0, hvp0));
+            trace.add(row(t, loss, s, alpha, st.flag(), st.iterations(), fl.r(), fl.rH(), st.relres(), t0, hvp0));
             if (alpha == 0 || noMove(p, alpha)) {
                 stop = StopReason.THETA_UNCHANGED; // θ_{t+1} == θ_t (Alg 13 line 11)
                 break;
@@ -264,9 +265,9 @@ public final class NewtonMr implements AutoCloseable {
     }
 
     private Iterate row(int t, double loss, double s, double alpha, MinresQlp.Flag flag, int iters,
-                        double r, double rH, long t0, long hvp0) {
+                        double r, double rH, double relres, long t0, long hvp0) {
         return new Iterate(t, loss, s, alpha, flag, iters, r, rH, Double.NaN, List.of(),
-                (System.nanoTime() - t0) * 1e-9, h.hvpCount() - hvp0, gradients);
+                (System.nanoTime() - t0) * 1e-9, h.hvpCount() - hvp0, gradients, relres);
     }
 
     @Override

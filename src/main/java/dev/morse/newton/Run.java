@@ -51,6 +51,31 @@ public record Run(String method, double[] theta, List<Iterate> trace, StopReason
         return PointClass.maxR(rs);
     }
 
+    /** MINRES-QLP's relres of the last solve of the run (NaN if none): the papers' figures' final r. */
+    public double finalRelres() {
+        for (int i = trace.size() - 1; i >= 0; i--) {
+            if (trace.get(i).flag() != null) {
+                return trace.get(i).relres();
+            }
+        }
+        return Double.NaN;
+    }
+
+    /**
+     * The largest relres over the steps whose solve ended on flag 2 (a least-squares verdict,
+     * {@code RELARES}), NaN if none: the papers' figures' "maximal gradient-flatness".
+     */
+    public double maxRelresLeastSquares() {
+        double m = Double.NaN;
+        for (Iterate it : trace) {
+            if (it.flag() == dev.morse.krylov.MinresQlp.Flag.RELARES && !Double.isNaN(it.relres())
+                    && (Double.isNaN(m) || it.relres() > m)) {
+                m = it.relres();
+            }
+        }
+        return m;
+    }
+
     /** Critical / gradient-flat / other, from the last iterate's ‖g‖², r and r_H. */
     public PointClass classify(PointClass.Criteria c) {
         Iterate l = last();

@@ -7,8 +7,8 @@ import dev.morse.backend.DArray;
 import dev.morse.index.MorseIndex;
 
 /**
- * BFGS with a dense inverse-Hessian approximation on the device and a weak-Wolfe line
- * search (Nocedal & Wright Alg 6.1): d = −H_k g, H_{k+1} = (I − ρsyᵀ)H_k(I − ρysᵀ) + ρssᵀ,
+ * BFGS with a dense inverse-Hessian approximation on the device and a strong-Wolfe line
+ * search (Nocedal & Wright Alg 3.5-3.6; BFGS itself is their Alg 6.1): d = −H_k g, H_{k+1} = (I − ρsyᵀ)H_k(I − ρysᵀ) + ρssᵀ,
  * ρ = 1/yᵀs, written as two rank-one updates. H₀ = I, rescaled to (yᵀs/yᵀy)·I before the first
  * update (N&W Eq 6.20); an update with yᵀs ≤ 1e-10‖s‖‖y‖ is skipped, so H stays positive
  * definite: BFGS never follows negative curvature, which is why it avoids the saddle exact
@@ -26,6 +26,8 @@ public final class Bfgs implements AutoCloseable {
     }
 
     private static final double CURVATURE_SKIP = 1e-10;
+    /** The largest step the line search tries (from α0 = 1 by doubling). */
+    private static final double MAX_STEP = 1e10;
 
     private final Objective obj;
     private final Options opt;
@@ -40,7 +42,6 @@ public final class Bfgs implements AutoCloseable {
     private final DArray u;
     private final DArray d;
     private final DArray e;
-    private Linearization lastTrial;
 
     public Bfgs(Objective objective, Options options) {
         this.obj = objective;
@@ -74,20 +75,7 @@ public final class Bfgs implements AutoCloseable {
         rec.record(0, lin, theta);
         String stop = "iterations";
         boolean first = true;
-        LineSearch.Merit merit = new LineSearch.Merit() {
-            @Override
-            public double value(double a) {
-                be.copy(n, theta, 0, trial, 0);
-                be.axpy(n, a, d, 0, trial, 0);
-                lastTrial = obj.at(trial, 0);
-                return lastTrial.finite() ? lastTrial.value() : Double.NaN;
-            }
-
-            @Override
-            public double slope(double a) {
-                return be.dot(n, lastTrial.gradient(), 0, d, 0);
-            }
-        };
+        LossAlongDirection merit = new LossAlongDirection(obj);
         for (int k = 1; k <= opt.stop().maxIterations(); k++) {
             if (!lin.finite()) {
                 stop = "non-finite";
@@ -108,7 +96,8 @@ public final class Bfgs implements AutoCloseable {
                 slope0 = be.dot(n, g, 0, d, 0);
                 first = true;
             }
-            LineSearch.Result ls = LineSearch.wolfe(merit, f0, slope0, 1.0, opt.c1(), opt.c2(), opt.maxEvaluations());
+            LineSearch.Result ls = LineSearch.strongWolfe(merit.along(theta, d, trial), f0, slope0, 1.0, opt.c1(),
+                    opt.c2(), MAX_STEP, opt.maxEvaluations());
             if (ls.alpha() == 0) {
                 stop = "line search failed";
                 break;
@@ -118,7 +107,7 @@ public final class Bfgs implements AutoCloseable {
             }
             // s = θ' − θ, y = g' − g
             be.axpby(n, ls.alpha(), d, 0, 0.0, s, 0);
-            be.copy(n, lastTrial.gradient(), 0, y, 0);
+            be.copy(n, merit.last().gradient(), 0, y, 0);
             be.axpy(n, -1.0, g, 0, y, 0);
             final double sy = be.dot(n, s, 0, y, 0);
             final double yy = be.dot(n, y, 0, y, 0);
@@ -137,7 +126,7 @@ public final class Bfgs implements AutoCloseable {
             DArray tmp = theta;
             theta = trial;
             trial = tmp;
-            lin = lastTrial;
+            lin = merit.last();
             rec.record(k, lin, theta);
         }
         return rec.finish("bfgs", theta, stop);

@@ -7,7 +7,7 @@ import dev.morse.backend.DArray;
 
 /**
  * Limited-memory BFGS (Nocedal & Wright Alg 7.4/7.5): the last m pairs (s, y) on the device,
- * the two-loop recursion with H₀ = (sᵀy/yᵀy)·I, and a weak-Wolfe line search. Pairs with
+ * the two-loop recursion with H₀ = (sᵀy/yᵀy)·I, and a strong-Wolfe line search. Pairs with
  * yᵀs ≤ 1e-10‖s‖‖y‖ are not stored.
  */
 public final class Lbfgs implements AutoCloseable {
@@ -25,6 +25,8 @@ public final class Lbfgs implements AutoCloseable {
     }
 
     private static final double CURVATURE_SKIP = 1e-10;
+    /** The largest step the line search tries (from α0 = 1 by doubling). */
+    private static final double MAX_STEP = 1e10;
 
     private final Objective obj;
     private final Options opt;
@@ -40,7 +42,6 @@ public final class Lbfgs implements AutoCloseable {
     private final DArray g;
     private final DArray q;
     private final DArray d;
-    private Linearization lastTrial;
 
     public Lbfgs(Objective objective, Options options) {
         this.obj = objective;
@@ -71,20 +72,7 @@ public final class Lbfgs implements AutoCloseable {
         int stored = 0;
         int newest = -1;
         double gamma = 1.0;
-        LineSearch.Merit merit = new LineSearch.Merit() {
-            @Override
-            public double value(double a) {
-                be.copy(n, theta, 0, trial, 0);
-                be.axpy(n, a, d, 0, trial, 0);
-                lastTrial = obj.at(trial, 0);
-                return lastTrial.finite() ? lastTrial.value() : Double.NaN;
-            }
-
-            @Override
-            public double slope(double a) {
-                return be.dot(n, lastTrial.gradient(), 0, d, 0);
-            }
-        };
+        LossAlongDirection merit = new LossAlongDirection(obj);
         for (int k = 1; k <= opt.stop().maxIterations(); k++) {
             if (!lin.finite()) {
                 stop = "non-finite";
@@ -117,7 +105,8 @@ public final class Lbfgs implements AutoCloseable {
                 be.axpby(n, -1.0, g, 0, 0.0, d, 0);
                 slope0 = be.dot(n, g, 0, d, 0);
             }
-            LineSearch.Result ls = LineSearch.wolfe(merit, f0, slope0, 1.0, opt.c1(), opt.c2(), opt.maxEvaluations());
+            LineSearch.Result ls = LineSearch.strongWolfe(merit.along(theta, d, trial), f0, slope0, 1.0, opt.c1(),
+                    opt.c2(), MAX_STEP, opt.maxEvaluations());
             if (ls.alpha() == 0) {
                 stop = "line search failed";
                 break;
@@ -128,7 +117,7 @@ public final class Lbfgs implements AutoCloseable {
             int slot = (newest + 1) % m;
             long so = (long) slot * n;
             be.axpby(n, ls.alpha(), d, 0, 0.0, sBlock, so);
-            be.copy(n, lastTrial.gradient(), 0, yBlock, so);
+            be.copy(n, merit.last().gradient(), 0, yBlock, so);
             be.axpy(n, -1.0, g, 0, yBlock, so);
             final double sy = be.dot(n, sBlock, so, yBlock, so);
             final double yy = be.dot(n, yBlock, so, yBlock, so);
@@ -142,7 +131,7 @@ public final class Lbfgs implements AutoCloseable {
             DArray tmp = theta;
             theta = trial;
             trial = tmp;
-            lin = lastTrial;
+            lin = merit.last();
             rec.record(k, lin, theta);
         }
         return rec.finish("l-bfgs", theta, stop);

@@ -66,4 +66,47 @@ class StartPointsTest {
         }
         assertEquals(122, seen.size());
     }
+
+    private static Spec initSpec(String init) throws IOException {
+        String yaml = "name: init-test\nseed: 4\nproblem: {kind: deep-linear-autoencoder, data: {source: gaussian, n: 200}}\n"
+                + "start: {kind: init" + init + "}\n"
+                + "methods:\n  - {kind: newton-mr, runs: 40, iterations: 1}\n";
+        return Spec.parse(new ObjectMapper(new YAMLFactory()).readTree(yaml), false);
+    }
+
+    /** Sample standard deviation of all the entries of the points. */
+    private static double sampleStd(List<StartPoints.StartPoint> pts) {
+        double s = 0;
+        double s2 = 0;
+        long m = 0;
+        for (StartPoints.StartPoint sp : pts) {
+            for (double v : sp.theta()) {
+                s += v;
+                s2 += v * v;
+                m++;
+            }
+        }
+        double mean = s / m;
+        return Math.sqrt(s2 / m - mean * mean);
+    }
+
+    @Test
+    void normalInitHasTheAuthorsScaleOrTheStdGiven() throws IOException {
+        // the linear autoencoder 16-4-16: N = 128; the authors' Network.initialize draws N(0, 1/N)
+        List<StartPoints.StartPoint> authors = make(initSpec(", init: {scheme: normal}"), 40);
+        // 40 x 128 draws: the sample std is within a few 1/sqrt(2 x 5120) relative of the truth
+        assertEquals(1 / Math.sqrt(128), sampleStd(authors), 0.05 / Math.sqrt(128));
+        List<StartPoints.StartPoint> given = make(initSpec(", init: {scheme: normal, std: 0.3}"), 40);
+        assertEquals(0.3, sampleStd(given), 0.05 * 0.3);
+        // the LeCun default is larger: N(0, 1/16) and N(0, 1/4) entries
+        List<StartPoints.StartPoint> lecun = make(initSpec(""), 40);
+        assertTrue(sampleStd(lecun) > 2.5 * sampleStd(authors), "lecun " + sampleStd(lecun));
+    }
+
+    @Test
+    void initScaleWithTheNormalSchemeIsRefused() {
+        SpecException e = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class,
+                () -> initSpec(", init_scale: 2, init: {scheme: normal}"));
+        assertTrue(e.getMessage().contains("init_scale"), e.getMessage());
+    }
 }
