@@ -1,0 +1,96 @@
+package dev.morse.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.morse.ad.Plan;
+import dev.morse.backend.Backend;
+import dev.morse.backend.cpu.CpuBackend;
+import dev.morse.nn.Activation;
+import dev.morse.nn.Loss;
+import dev.morse.nn.Mlp;
+import dev.morse.testing.SingleBlasThread;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The adaptive SLQ budget (the default) at N ≈ 2000 on a network Hessian against dsyevd: the
+ * band at δ = 1e-3 is not raised, is ≤ 0.02 wide and contains the exact fraction for all but
+ * about one probe seed in 20. mvn test runs SEEDS seeds; -Dmorse.slq.seeds=20 runs the issue's 20.
+ */
+class AdaptiveSlqTest {
+    private static final double DELTA = 1e-3;
+    private static final double WIDTH = 0.02;
+    private static final int SEEDS = Integer.getInteger("morse.slq.seeds", 1);
+    private static final int STEPS = Integer.getInteger("morse.slq.gd", 200);
+
+    private static Backend be;
+    private static SingleBlasThread oneThread;
+    private static Plan plan;
+    private static HessianOperator dense;
+    private static MorseIndex.Spectrum exact;
+    private static int n;
+
+    @BeforeAll
+    static void setUp() {
+        oneThread = new SingleBlasThread();
+        be = new CpuBackend();
+        Mlp mlp = Mlp.builder().widths(20, 80, 5).activation(Activation.SWISH).loss(Loss.CROSS_ENTROPY).build();
+        Random r = new Random(3);
+        int rows = 200;
+        double[] x = new double[rows * 20];
+        int[] y = new int[rows];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextGaussian();
+        }
+        for (int i = 0; i < rows; i++) {
+            y[i] = r.nextInt(5);
+        }
+        plan = Plan.compile(mlp.crossEntropy(x, rows, y), be);
+        n = plan.n();
+        double[] th = mlp.init(11);
+        for (int t = 0; t < STEPS; t++) { // a trained network's spectrum, as the bench's (200 GD steps)
+            double[] g = plan.at(th).gradientArray();
+            for (int i = 0; i < th.length; i++) {
+                th[i] -= 0.1 * g[i];
+            }
+        }
+        dense = new HessianOperator(be, n, HessianOperator.Mode.DENSE);
+        dense.bind(plan.at(th));
+        try (MorseIndex.Workspace ws = new MorseIndex.Workspace(be, n)) {
+            exact = MorseIndex.spectrum(dense, ws);
+        }
+        assertTrue(exact.status().ok());
+    }
+
+    @AfterAll
+    static void tearDown() {
+        dense.close();
+        plan.close();
+        be.close();
+        oneThread.close();
+    }
+
+    @Test
+    void defaultBudgetResolvesOneInAThousandAtN2000() {
+        double f = (double) exact.negativeCount(DELTA) / n;
+        int covered = 0;
+        for (int s = 0; s < SEEDS; s++) {
+            IndexEstimator.Options o = IndexEstimator.Options.defaults().withThreshold(DELTA).withSeed(1000L * s + 1)
+                    .withResolution(IndexEstimator.DEFAULT_RESOLUTION);
+            try (IndexEstimator est = new IndexEstimator(be, n, o, IndexEstimator.Method.SLQ)) {
+                long t0 = System.nanoTime();
+                IndexEstimator.Estimate e = est.estimate(dense);
+                System.out.printf("N %d exact %.4f: %s width %.4f %s hvps %d %.1fs%n", n, f, e.describe(),
+                        e.high() - e.low(), e.rule(IndexEstimator.DEFAULT_RESOLUTION), e.hvps(),
+                        (System.nanoTime() - t0) * 1e-9);
+                assertEquals(DELTA, e.threshold(), 0.0, "δ raised: " + e.rule(IndexEstimator.DEFAULT_RESOLUTION));
+                assertTrue(e.high() - e.low() <= WIDTH, e.describe());
+                covered += e.low() <= f && f <= e.high() ? 1 : 0;
+            }
+        }
+        assertTrue(covered >= SEEDS - Math.max(1, SEEDS / 20) || covered == SEEDS, covered + " of " + SEEDS);
+    }
+}
