@@ -41,7 +41,7 @@ public final class IndexBench {
 
     /** What to run. */
     public record Options(boolean quick, int largeWidth, int largeImages, int probes, int steps, double threshold,
-                          int bandN, int inertiaN, boolean largest, boolean bandOnly, Path dataDir) {
+                          int bandN, int inertiaN, int bandSeeds, boolean largest, boolean bandOnly, Path dataDir) {
     }
 
     /** One line of the results table. */
@@ -148,7 +148,7 @@ public final class IndexBench {
             h.bind(plan.at(th));
             MorseIndex.Spectrum sp = MorseIndex.spectrum(h, ws);
             double delta = 1e-3;
-            int seeds = o.quick() ? 3 : 20;
+            int seeds = o.bandSeeds();
             rows.add(new Row(c, "network", p.description() + ", N = " + n + ", θ after 200 GD steps", ""));
             rows.add(new Row(c, "exact fraction below −1e-3 (dsyevd)", String.format(Locale.ROOT, "%.4f (%d of %d)",
                     (double) sp.negativeCount(delta) / n, sp.negativeCount(delta), n), ""));
@@ -185,7 +185,7 @@ public final class IndexBench {
                             meanSteps += (double) k / (seeds * io.probes());
                         }
                     }
-                    log.printf(Locale.ROOT, "  seed %d: %s; %s%n", s, e.describe(), e.rule(io.resolution()));
+                    log.printf(Locale.ROOT, "  seed %d: %s; %s%n", s, e.describe(), e.rule());
                     log.flush();
                 }
             }

@@ -203,6 +203,13 @@ public final class EvalCommand implements Callable<Integer> {
                 o.put("threshold", e.threshold());
                 o.put("index_hvps", e.hvps());
                 o.put("index_seconds", e.seconds());
+                if (e.quadrature() != null) {
+                    ArrayNode st = o.putArray("index_steps");
+                    for (int k : e.steps()) {
+                        st.add(k);
+                    }
+                    o.put("index_rule", e.rule());
+                }
                 if (spectrum && e.spectrum() != null) {
                     ArrayNode a = o.putArray("spectrum");
                     for (double x : e.spectrum().eigenvalues()) {

@@ -112,11 +112,12 @@ public final class IndexEstimator implements AutoCloseable {
      * @param pairs          the eigenpair search, or null
      * @param status         "ok", or the factorization's failure
      * @param stepCap        the adaptive rule's step cap per probe; 0 for a fixed budget or an exact route
+     * @param resolution     the slack target ({@link Options#resolution})
      */
     public record Estimate(Method method, double index, double low, double high, double thresholdAsked, double threshold,
                            boolean exact, int negative, double minEig, double maxEig, long hvps, double seconds,
                            Slq.Estimate quadrature, MorseIndex.Spectrum spectrum, Eigenpairs.Result pairs, String status,
-                           int stepCap) {
+                           int stepCap, double resolution) {
         public boolean ok() {
             return status.equals("ok");
         }
@@ -131,7 +132,7 @@ public final class IndexEstimator implements AutoCloseable {
          * "adaptive: slack 0.0071 ≤ 0.01 at δ asked with 310-460 steps per probe (cap 2000)" or
          * "adaptive: step cap 100 reached with slack 0.31 > 0.01 at δ asked: δ raised".
          */
-        public String rule(double resolution) {
+        public String rule() {
             if (quadrature == null) {
                 return null;
             }
@@ -200,7 +201,7 @@ public final class IndexEstimator implements AutoCloseable {
                 int neg = s.negativeCount(delta);
                 double f = (double) neg / n;
                 return new Estimate(method, f, f, f, delta, delta, true, neg, s.min(), s.max(), h.hvpCount() - h0,
-                        secs(t0), null, s, null, "ok", 0);
+                        secs(t0), null, s, null, "ok", 0, o.resolution());
             }
             case INERTIA: {
                 MorseIndex.Result r = MorseIndex.byInertia(h, delta, dense());
@@ -208,14 +209,14 @@ public final class IndexEstimator implements AutoCloseable {
                     return failed(r.status().toString(), h, h0, t0);
                 }
                 return new Estimate(method, r.index(), r.index(), r.index(), delta, delta, true, r.negative(),
-                        Double.NaN, Double.NaN, h.hvpCount() - h0, secs(t0), null, null, null, "ok", 0);
+                        Double.NaN, Double.NaN, h.hvpCount() - h0, secs(t0), null, null, null, "ok", 0, o.resolution());
             }
             case LANCZOS: {
                 Eigenpairs.Result r = pairs().run(h, delta, Eigenpairs.DEFAULT_MAX_ROUNDS, o.seed() + 7919);
                 if (r.complete()) {
                     double f = (double) r.count() / n;
                     return new Estimate(method, f, f, f, delta, delta, true, r.count(), r.minEig(), r.maxEig(),
-                            h.hvpCount() - h0, secs(t0), null, null, r, "ok", 0);
+                            h.hvpCount() - h0, secs(t0), null, null, r, "ok", 0, o.resolution());
                 }
                 return quadrature(h, h0, t0, r);
             }
@@ -241,7 +242,7 @@ public final class IndexEstimator implements AutoCloseable {
                 double f = (double) r.count() / n;
                 return new Estimate(method, f, f, f, o.threshold(), delta, true, r.count(),
                         Math.min(minEig, r.minEig()), Math.max(maxEig, r.maxEig()), h.hvpCount() - h0, secs(t0), q,
-                        null, r, "ok", cap);
+                        null, r, "ok", cap, o.resolution());
             }
         }
         double low = b.low();
@@ -261,7 +262,7 @@ public final class IndexEstimator implements AutoCloseable {
         }
         double est = Math.min(high, Math.max(low, b.estimate()));
         return new Estimate(method, est, low, high, o.threshold(), delta, false, -1, minEig, maxEig,
-                h.hvpCount() - h0, secs(t0), q, null, found, "ok", cap);
+                h.hvpCount() - h0, secs(t0), q, null, found, "ok", cap, o.resolution());
     }
 
     /** The threshold rule of the class comment. */
@@ -287,7 +288,7 @@ public final class IndexEstimator implements AutoCloseable {
 
     private Estimate failed(String status, HessianOperator h, long h0, long t0) {
         return new Estimate(method, Double.NaN, Double.NaN, Double.NaN, o.threshold(), o.threshold(), false, -1,
-                Double.NaN, Double.NaN, h.hvpCount() - h0, secs(t0), null, null, null, status, 0);
+                Double.NaN, Double.NaN, h.hvpCount() - h0, secs(t0), null, null, null, status, 0, o.resolution());
     }
 
     private MorseIndex.Workspace dense() {
