@@ -18,8 +18,13 @@ import java.util.Locale;
  *       else inertia while it fits, else slq ({@link DenseRoutes}).</li>
  * </ul>
  *
+ * <p><b>Steps.</b> By default ({@link Slq#ADAPTIVE}) each probe's run is extended until the
+ * weight its rule cannot place on one side of −δ is ≤ {@code resolution}, or to the cap
+ * {@link Slq#maxSteps} ({@link Slq#runAdaptive}); {@code steps: K} fixes K.
+ *
  * <p><b>Threshold.</b> The quadrature cannot resolve mass closer to −δ than the spacing of its
- * nodes: the band at −δ is as wide as the weights of the nodes bracketing −δ. So δ is raised
+ * nodes: the band at −δ is as wide as the weights of the nodes bracketing −δ. When the runs end
+ * (at the cap, or a fixed K) with that mean slack above {@code resolution}, δ is raised
  * along δ_asked·10^{i/4} (i = 0, 1, …, while δ ≤ 1e-2·max|θ|) to the first value whose
  * resolution (mean over probes of upper − lower sum) is at most {@code resolution}; if none
  * reaches it, to the one with the least. The estimate records the asked and the used δ.

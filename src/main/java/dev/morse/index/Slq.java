@@ -26,12 +26,13 @@ public final class Slq {
     /** steps = ADAPTIVE: each probe runs until its rule resolves −δ ({@link #runAdaptive}). */
     public static final int ADAPTIVE = 0;
     /**
-     * The adaptive step cap is min(N, max(DEFAULT_STEPS, STEP_WORK / N)) per probe: steps × N
-     * bounded, so the basis stays ≤ 8·STEP_WORK bytes (650 MB) and, an HVP costing about N
-     * times the data, the HVPs ≈ 100 per probe at 784-1024-10 (N = 814,090), where 10 probes
-     * take ≈ 1000 HVPs (≈ 460 s at 0.46 s each on two idle cores).
+     * The adaptive step cap is min(N, max(DEFAULT_STEPS, √(STEP_WORK / N))) per probe: m²·N, the
+     * full reorthogonalization's work (≈ 4m²N flops per probe), is bounded by its value at
+     * 784-1024-10 (N = 814,090) with 100 steps, where 10 probes take ≈ 1000 HVPs (≈ 460 s at
+     * 0.46 s each on two idle cores); the basis m·N is then ≤ 650 MB for N ≤ 814,090, and an HVP
+     * costing about N times the data, the HVPs' time is bounded likewise. At N ≤ 2011 the cap is N.
      */
-    public static final long STEP_WORK = 100L * 814_090;
+    public static final double STEP_WORK = 100.0 * 100.0 * 814_090;
     /** The adaptive rule's first run and how often it re-evaluates the band (every max(EVERY, m/8) steps). */
     static final int FIRST = 40;
     static final int EVERY = 20;
@@ -234,7 +235,7 @@ public final class Slq {
 
     /** The adaptive rule's step cap per probe at N (see {@link #STEP_WORK}). */
     public static int maxSteps(int n) {
-        return (int) Math.min(n, Math.max(DEFAULT_STEPS, STEP_WORK / n));
+        return (int) Math.min(n, Math.max(DEFAULT_STEPS, Math.floor(Math.sqrt(STEP_WORK / n))));
     }
 
     /**
