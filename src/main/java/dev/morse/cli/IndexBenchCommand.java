@@ -62,7 +62,8 @@ final class IndexBenchCommand implements Callable<Integer> {
                 ? new IndexBench.Options(true, 32, 500, Math.min(probes, 4), steps == 0 ? 30 : Math.min(steps, 30), threshold, 1000, 512, Math.min(seeds, 3), largest, bandOnly, dataDir)
                 : new IndexBench.Options(false, 1024, 10000, probes, steps, threshold, 2000, 4096, seeds, largest, bandOnly, dataDir);
         List<IndexBench.Row> rows = IndexBench.run(o, CpuBackend::new, err);
-        String cmd = "morse bench index" + (quick ? " --quick" : "") + (largest ? " --largest" : "") + (bandOnly ? " --band-only" : "") + " --seeds " + (quick ? Math.min(seeds, 3) : seeds)
+        String cmd = "morse bench index" + (quick ? " --quick" : "") + (largest ? " --largest" : "")
+                + (bandOnly ? " --band-only" : "") + " --seeds " + (quick ? Math.min(seeds, 3) : seeds)
                 + " --probes " + probes + " --steps " + steps + " --threshold " + threshold;
         String md = IndexBench.markdown(rows, cmd);
         Files.createDirectories(out);
