@@ -64,7 +64,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--probes", defaultValue = "10", description = "SLQ probes (default: ${DEFAULT-VALUE}).")
     int probes;
 
-    @Option(names = "--steps", defaultValue = "100", description = "Lanczos steps per probe (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "0", description = "Lanczos steps per probe; 0 (the default): adaptive,"
+            + " until the band resolves −δ (docs/INDEX.md).")
     int steps;
 
     @Option(names = "--density-plot", paramLabel = "PNG", description = "Write the spectral density (log density, "
@@ -208,8 +209,8 @@ public final class EvalCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserException("--index: " + e.getMessage());
         }
-        if (probes < 2 || steps < 2) {
-            throw new UserException("--probes and --steps must be ≥ 2, got " + probes + " and " + steps);
+        if (probes < 2 || (steps < 2 && steps != 0)) {
+            throw new UserException("--probes must be ≥ 2 and --steps ≥ 2 or 0 (adaptive), got " + probes + " and " + steps);
         }
         Spec s = Spec.load(specFile, false);
         Problem p = Problem.build(s.problem(), dataDir);

@@ -26,13 +26,21 @@ final class IndexBenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Small sizes (784-32-10 on 500 images, N ≈ 1000 and 512), under a minute on an idle machine.")
     boolean quick;
 
+    @Option(names = "--band-only", description = "Only the N ≈ 2000 band case (the SLQ band against dsyevd over probe seeds).")
+    boolean bandOnly;
+
+    @Option(names = "--seeds", defaultValue = "20", description = "Probe seeds of the band case (--quick: at most 3;"
+            + " default: ${DEFAULT-VALUE}).")
+    int seeds;
+
     @Option(names = "--largest", description = "Also inertia at the largest N whose dense route fits the free memory (long).")
     boolean largest;
 
     @Option(names = "--probes", defaultValue = "10", description = "SLQ probes of the large case (default: ${DEFAULT-VALUE}).")
     int probes;
 
-    @Option(names = "--steps", defaultValue = "100", description = "Lanczos steps of the large case (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "0", description = "Lanczos steps of the large case; 0 (the default):"
+            + " adaptive, capped at 100 there (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--threshold", defaultValue = "1e-5", description = "δ asked in the large case (default: ${DEFAULT-VALUE}).")
@@ -46,15 +54,16 @@ final class IndexBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (probes < 2 || steps < 2) {
-            throw new UserException("--probes and --steps must be ≥ 2");
+        if (probes < 2 || (steps < 2 && steps != 0) || seeds < 1) {
+            throw new UserException("--probes must be ≥ 2, --steps ≥ 2 or 0 (adaptive), --seeds ≥ 1");
         }
         PrintWriter err = spec.commandLine().getErr();
         IndexBench.Options o = quick
-                ? new IndexBench.Options(true, 32, 500, Math.min(probes, 4), Math.min(steps, 30), threshold, 1000, 512, largest, dataDir)
-                : new IndexBench.Options(false, 1024, 10000, probes, steps, threshold, 2000, 4096, largest, dataDir);
+                ? new IndexBench.Options(true, 32, 500, Math.min(probes, 4), steps == 0 ? 30 : Math.min(steps, 30), threshold, 1000, 512, Math.min(seeds, 3), largest, bandOnly, dataDir)
+                : new IndexBench.Options(false, 1024, 10000, probes, steps, threshold, 2000, 4096, seeds, largest, bandOnly, dataDir);
         List<IndexBench.Row> rows = IndexBench.run(o, CpuBackend::new, err);
         String cmd = "morse bench index" + (quick ? " --quick" : "") + (largest ? " --largest" : "")
+                + (bandOnly ? " --band-only" : "") + " --seeds " + (quick ? Math.min(seeds, 3) : seeds)
                 + " --probes " + probes + " --steps " + steps + " --threshold " + threshold;
         String md = IndexBench.markdown(rows, cmd);
         Files.createDirectories(out);

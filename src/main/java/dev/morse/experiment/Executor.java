@@ -344,6 +344,13 @@ public final class Executor implements RunExecutor {
         putNum(f, "max_eig", ie.maxEig());
         f.put("index_hvps", ie.hvps());
         f.put("index_seconds", ie.seconds());
+        if (ie.quadrature() != null) {
+            com.fasterxml.jackson.databind.node.ArrayNode st = f.putArray("index_steps");
+            for (int k : ie.steps()) {
+                st.add(k);
+            }
+            f.put("index_rule", ie.rule());
+        }
     }
 
     /**

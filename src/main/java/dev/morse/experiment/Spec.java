@@ -87,10 +87,10 @@ public record Spec(String name, String description, long seed, String backend, i
      * the block is in the spec (without it, {@code record.spectrum: false} still means no index).
      */
     public record IndexSpec(boolean given, dev.morse.index.IndexEstimator.Method method, double threshold, int probes,
-                            int steps) {
+                            int steps, double resolution) {
         public dev.morse.index.IndexEstimator.Options options(long seed) {
             return dev.morse.index.IndexEstimator.Options.defaults().withMethod(method).withThreshold(threshold)
-                    .withBudget(probes, steps).withSeed(seed);
+                    .withBudget(probes, steps).withResolution(resolution).withSeed(seed);
         }
     }
 
@@ -424,7 +424,8 @@ public record Spec(String name, String description, long seed, String backend, i
                 x.str("method", "auto", "auto", "spectrum", "inertia", "lanczos", "slq"));
         IndexSpec is = new IndexSpec(given, m, x.number("threshold", dev.morse.index.MorseIndex.DEFAULT_THRESHOLD, 0.0, 1e6,
                 false), x.integer("probes", dev.morse.index.Slq.DEFAULT_PROBES, 2, 100000),
-                x.integer("steps", dev.morse.index.Slq.DEFAULT_STEPS, 2, 100000));
+                x.integer("steps", dev.morse.index.Slq.ADAPTIVE, 2, 100000),
+                x.number("resolution", dev.morse.index.IndexEstimator.DEFAULT_RESOLUTION, 0.0, 1.0, true));
         x.done();
         return is;
     }

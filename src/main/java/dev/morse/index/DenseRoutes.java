@@ -51,7 +51,8 @@ public final class DenseRoutes {
                         : al(8 * nn) + al(8L * n) + al(8L * (n + 1)) + al(8L * CUSOLVER_SYTRF_NB * n) + al(4L * n) + al(4);
             case LANCZOS:
             case SLQ:
-                int s = Math.min(steps, n);
+                // adaptive (steps 0): the least basis it runs with; it grows into at most half the free memory
+                int s = Math.min(steps == Slq.ADAPTIVE ? Slq.DEFAULT_STEPS : steps, n);
                 return Eigenpairs.bytes(n, s, Math.max(0, Math.min(maxPairs, n - s)));
             default:
                 throw new IllegalArgumentException("no memory estimate for " + m);

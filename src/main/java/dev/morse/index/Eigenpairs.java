@@ -64,11 +64,20 @@ public final class Eigenpairs implements AutoCloseable {
     }
 
     public Eigenpairs(Backend backend, int n, int steps, int maxPairs) {
+        this(backend, n, steps, maxPairs, steps);
+    }
+
+    /**
+     * @param rows Lanczos rows beside the locked ones (≥ steps): room for an adaptive SLQ run
+     *             on {@link #lanczos} longer than the search's rounds
+     */
+    public Eigenpairs(Backend backend, int n, int steps, int maxPairs, int rows) {
         this.be = backend;
         this.n = n;
         this.steps = Math.min(steps, n);
         this.maxPairs = Math.max(0, Math.min(maxPairs, n - this.steps));
-        this.lz = new Lanczos(backend, n, this.maxPairs + this.steps);
+        int r = Math.max(this.steps, Math.min(rows, n - this.maxPairs));
+        this.lz = new Lanczos(backend, n, this.maxPairs + r);
         this.vectors = backend.alloc((long) Math.max(1, this.maxPairs) * n);
         this.start = backend.alloc(n);
         this.tmp = backend.alloc(n);

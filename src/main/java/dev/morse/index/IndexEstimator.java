@@ -1,6 +1,7 @@
 package dev.morse.index;
 
 import dev.morse.backend.Backend;
+import dev.morse.krylov.Lanczos;
 import java.util.Locale;
 
 /**
@@ -17,8 +18,13 @@ import java.util.Locale;
  *       else inertia while it fits, else slq ({@link DenseRoutes}).</li>
  * </ul>
  *
+ * <p><b>Steps.</b> By default ({@link Slq#ADAPTIVE}) each probe's run is extended until the
+ * weight its rule cannot place on one side of −δ is ≤ {@code resolution}, or to the cap
+ * {@link Slq#maxSteps} ({@link Slq#runAdaptive}); {@code steps: K} fixes K.
+ *
  * <p><b>Threshold.</b> The quadrature cannot resolve mass closer to −δ than the spacing of its
- * nodes: the band at −δ is as wide as the weights of the nodes bracketing −δ. So δ is raised
+ * nodes: the band at −δ is as wide as the weights of the nodes bracketing −δ. When the runs end
+ * (at the cap, or a fixed K) with that mean slack above {@code resolution}, δ is raised
  * along δ_asked·10^{i/4} (i = 0, 1, …, while δ ≤ 1e-2·max|θ|) to the first value whose
  * resolution (mean over probes of upper − lower sum) is at most {@code resolution}; if none
  * reaches it, to the one with the least. The estimate records the asked and the used δ.
@@ -53,11 +59,15 @@ public final class IndexEstimator implements AutoCloseable {
         }
     }
 
-    /** What to compute; probes and steps are the SLQ budget, steps also the eigenpair search's. */
+    /**
+     * What to compute; probes and steps are the SLQ budget (steps = {@link Slq#ADAPTIVE}, the
+     * default: each probe runs until its slack at −δ is ≤ resolution or the cap {@link Slq#maxSteps}),
+     * steps also the eigenpair search's rounds ({@link Slq#DEFAULT_STEPS} when adaptive).
+     */
     public record Options(Method method, double threshold, int probes, int steps, long seed, double resolution,
                           int maxPairs) {
         public static Options defaults() {
-            return new Options(Method.AUTO, MorseIndex.DEFAULT_THRESHOLD, Slq.DEFAULT_PROBES, Slq.DEFAULT_STEPS,
+            return new Options(Method.AUTO, MorseIndex.DEFAULT_THRESHOLD, Slq.DEFAULT_PROBES, Slq.ADAPTIVE,
                     Slq.DEFAULT_SEED, DEFAULT_RESOLUTION, DEFAULT_MAX_PAIRS);
         }
 
@@ -69,11 +79,16 @@ public final class IndexEstimator implements AutoCloseable {
             return new Options(method, t, probes, steps, seed, resolution, maxPairs);
         }
 
+        /** Probes p and a fixed s steps per probe (s = {@link Slq#ADAPTIVE}: the adaptive rule). */
         public Options withBudget(int p, int s) {
             return new Options(method, threshold, p, s, seed, resolution, maxPairs);
         }
 
-        /** resolution = 1 keeps δ as asked (every band is within 1). */
+        /**
+         * The slack target: the adaptive rule extends each probe until its slack at −δ is ≤ r, and δ
+         * is raised only while the mean slack is > r. r = 1 keeps δ as asked (every band is within 1)
+         * and stops the adaptive rule at its first evaluation.
+         */
         public Options withResolution(double r) {
             return new Options(method, threshold, probes, steps, seed, r, maxPairs);
         }
@@ -101,12 +116,46 @@ public final class IndexEstimator implements AutoCloseable {
      * @param spectrum       the dense spectrum, or null
      * @param pairs          the eigenpair search, or null
      * @param status         "ok", or the factorization's failure
+     * @param stepCap        the adaptive rule's step cap per probe; 0 for a fixed budget or an exact route
+     * @param resolution     the slack target ({@link Options#resolution})
      */
     public record Estimate(Method method, double index, double low, double high, double thresholdAsked, double threshold,
                            boolean exact, int negative, double minEig, double maxEig, long hvps, double seconds,
-                           Slq.Estimate quadrature, MorseIndex.Spectrum spectrum, Eigenpairs.Result pairs, String status) {
+                           Slq.Estimate quadrature, MorseIndex.Spectrum spectrum, Eigenpairs.Result pairs, String status,
+                           int stepCap, double resolution) {
         public boolean ok() {
             return status.equals("ok");
+        }
+
+        /** Lanczos steps of each SLQ probe, or null without a quadrature. */
+        public int[] steps() {
+            return quadrature == null ? null : quadrature.steps();
+        }
+
+        /**
+         * How the SLQ budget ended and why δ is what it is, or null without a quadrature, e.g.
+         * "adaptive: slack 0.0071 ≤ 0.01 at δ asked with 310-460 steps per probe (cap 2000)" or
+         * "adaptive: step cap 100 reached with slack 0.31 > 0.01 at δ asked: δ raised".
+         */
+        public String rule() {
+            if (quadrature == null) {
+                return null;
+            }
+            int[] s = steps();
+            int lo = Integer.MAX_VALUE;
+            int hi = 0;
+            for (int k : s) {
+                lo = Math.min(lo, k);
+                hi = Math.max(hi, k);
+            }
+            String st = lo == hi ? lo + " steps per probe" : lo + "-" + hi + " steps per probe";
+            double slack = quadrature.resolution(-thresholdAsked);
+            String at = String.format(Locale.ROOT, "slack %.3g %s %.3g at δ asked", slack,
+                    slack <= resolution ? "≤" : ">", resolution);
+            String how = stepCap > 0 ? "adaptive: " + (slack <= resolution ? "" : "step cap " + stepCap + " reached, ")
+                    : "fixed: ";
+            String cap = stepCap > 0 && slack <= resolution ? " (cap " + stepCap + ")" : "";
+            return how + at + " with " + st + cap + (threshold != thresholdAsked ? ": δ raised" : "");
         }
 
         /** "0.0123 [0.0100, 0.0150] at δ = 1e-3 (slq)" or "0.0123 exact at δ = 1e-5 (spectrum)". */
@@ -157,7 +206,7 @@ public final class IndexEstimator implements AutoCloseable {
                 int neg = s.negativeCount(delta);
                 double f = (double) neg / n;
                 return new Estimate(method, f, f, f, delta, delta, true, neg, s.min(), s.max(), h.hvpCount() - h0,
-                        secs(t0), null, s, null, "ok");
+                        secs(t0), null, s, null, "ok", 0, o.resolution());
             }
             case INERTIA: {
                 MorseIndex.Result r = MorseIndex.byInertia(h, delta, dense());
@@ -165,14 +214,14 @@ public final class IndexEstimator implements AutoCloseable {
                     return failed(r.status().toString(), h, h0, t0);
                 }
                 return new Estimate(method, r.index(), r.index(), r.index(), delta, delta, true, r.negative(),
-                        Double.NaN, Double.NaN, h.hvpCount() - h0, secs(t0), null, null, null, "ok");
+                        Double.NaN, Double.NaN, h.hvpCount() - h0, secs(t0), null, null, null, "ok", 0, o.resolution());
             }
             case LANCZOS: {
                 Eigenpairs.Result r = pairs().run(h, delta, Eigenpairs.DEFAULT_MAX_ROUNDS, o.seed() + 7919);
                 if (r.complete()) {
                     double f = (double) r.count() / n;
                     return new Estimate(method, f, f, f, delta, delta, true, r.count(), r.minEig(), r.maxEig(),
-                            h.hvpCount() - h0, secs(t0), null, null, r, "ok");
+                            h.hvpCount() - h0, secs(t0), null, null, r, "ok", 0, o.resolution());
                 }
                 return quadrature(h, h0, t0, r);
             }
@@ -183,7 +232,10 @@ public final class IndexEstimator implements AutoCloseable {
 
     private Estimate quadrature(HessianOperator h, long h0, long t0, Eigenpairs.Result found) {
         Eigenpairs ep = pairs();
-        Slq.Estimate q = Slq.run(h, ep.lanczos(), o.probes(), o.steps(), o.seed(), ep.scratch());
+        int cap = o.steps() == Slq.ADAPTIVE ? Math.min(Slq.maxSteps(n), ep.lanczos().capacity()) : 0;
+        Slq.Estimate q = cap > 0
+                ? Slq.runAdaptive(h, ep.lanczos(), o.probes(), -o.threshold(), o.resolution(), cap, o.seed(), ep.scratch())
+                : Slq.run(h, ep.lanczos(), o.probes(), o.steps(), o.seed(), ep.scratch());
         double delta = raise(q, o.threshold(), o.resolution());
         Slq.Band b = q.band(-delta);
         double minEig = q.minNode();
@@ -195,7 +247,7 @@ public final class IndexEstimator implements AutoCloseable {
                 double f = (double) r.count() / n;
                 return new Estimate(method, f, f, f, o.threshold(), delta, true, r.count(),
                         Math.min(minEig, r.minEig()), Math.max(maxEig, r.maxEig()), h.hvpCount() - h0, secs(t0), q,
-                        null, r, "ok");
+                        null, r, "ok", cap, o.resolution());
             }
         }
         double low = b.low();
@@ -215,7 +267,7 @@ public final class IndexEstimator implements AutoCloseable {
         }
         double est = Math.min(high, Math.max(low, b.estimate()));
         return new Estimate(method, est, low, high, o.threshold(), delta, false, -1, minEig, maxEig,
-                h.hvpCount() - h0, secs(t0), q, null, found, "ok");
+                h.hvpCount() - h0, secs(t0), q, null, found, "ok", cap, o.resolution());
     }
 
     /** The threshold rule of the class comment. */
@@ -241,7 +293,7 @@ public final class IndexEstimator implements AutoCloseable {
 
     private Estimate failed(String status, HessianOperator h, long h0, long t0) {
         return new Estimate(method, Double.NaN, Double.NaN, Double.NaN, o.threshold(), o.threshold(), false, -1,
-                Double.NaN, Double.NaN, h.hvpCount() - h0, secs(t0), null, null, null, status);
+                Double.NaN, Double.NaN, h.hvpCount() - h0, secs(t0), null, null, null, status, 0, o.resolution());
     }
 
     private MorseIndex.Workspace dense() {
@@ -253,9 +305,21 @@ public final class IndexEstimator implements AutoCloseable {
 
     private Eigenpairs pairs() {
         if (pairs == null) {
-            pairs = new Eigenpairs(be, n, o.steps(), o.maxPairs());
+            pairs = o.steps() == Slq.ADAPTIVE
+                    ? new Eigenpairs(be, n, Slq.DEFAULT_STEPS, o.maxPairs(), adaptiveRows(be, n, o.maxPairs()))
+                    : new Eigenpairs(be, n, o.steps(), o.maxPairs());
         }
         return pairs;
+    }
+
+    /**
+     * Basis rows for the adaptive rule: {@link Slq#maxSteps}, but no more than half the memory
+     * available (beside maxPairs locked rows), and at least the eigenpair search's steps.
+     */
+    static int adaptiveRows(Backend be, int n, int maxPairs) {
+        long avail = be.availableBytes() >= 0 ? be.availableBytes() : DenseRoutes.cpuAvailable();
+        int fit = Lanczos.capacityWithin(avail / 2, n) - maxPairs;
+        return Math.max(Math.min(Slq.DEFAULT_STEPS, n), Math.min(Slq.maxSteps(n), fit));
     }
 
     private static double secs(long t0) {

@@ -23,6 +23,19 @@ import java.util.List;
 public final class Slq {
     public static final int DEFAULT_PROBES = 10;
     public static final int DEFAULT_STEPS = 100;
+    /** steps = ADAPTIVE: each probe runs until its rule resolves −δ ({@link #runAdaptive}). */
+    public static final int ADAPTIVE = 0;
+    /**
+     * The adaptive step cap is min(N, max(DEFAULT_STEPS, √(STEP_WORK / N))) per probe: m²·N, the
+     * full reorthogonalization's work (≈ 4m²N flops per probe), is bounded by its value at
+     * 784-1024-10 (N = 814,090) with 100 steps, where 10 probes take ≈ 1000 HVPs (≈ 460 s at
+     * 0.46 s each on two idle cores); the basis m·N is then ≤ 650 MB for N ≤ 814,090, and an HVP
+     * costing about N times the data, the HVPs' time is bounded likewise. At N ≤ 2011 the cap is N.
+     */
+    public static final double STEP_WORK = 100.0 * 100.0 * 814_090;
+    /** The adaptive rule's first run and how often it re-evaluates the band (every max(EVERY, m/8) steps). */
+    static final int FIRST = 40;
+    static final int EVERY = 20;
     public static final long DEFAULT_SEED = 20191031L;
 
     private Slq() {
@@ -96,6 +109,15 @@ public final class Slq {
 
     /** The quadratures of all probes. */
     public record Estimate(int n, List<Quadrature> probes, long applies) {
+        /** Lanczos steps (Gauss nodes) of each probe. */
+        public int[] steps() {
+            int[] s = new int[probes.size()];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = probes.get(i).nodes().length;
+            }
+            return s;
+        }
+
         public Band band(double x) {
             int nv = probes.size();
             double[] est = new double[nv];
@@ -205,15 +227,57 @@ public final class Slq {
         int m = Math.min(steps, lz.capacity());
         for (int p = 0; p < probes; p++) {
             Eigenpairs.rademacher(be, n, seed + p, host, start);
-            int k = lz.iterate(h, start, 0, m);
-            Lanczos.Result r = lz.result();
-            double[] w = new double[k];
-            for (int j = 0; j < k; j++) {
-                w[j] = r.weight(j);
-            }
-            qs.add(new Quadrature(r.ritzValues(), w, r.invariant()));
+            lz.iterate(h, start, 0, m);
+            qs.add(quadrature(lz.result()));
         }
         return new Estimate(n, List.copyOf(qs), lz.applies() - a0);
+    }
+
+    /** The adaptive rule's step cap per probe at N (see {@link #STEP_WORK}). */
+    public static int maxSteps(int n) {
+        return (int) Math.min(n, Math.max(DEFAULT_STEPS, Math.floor(Math.sqrt(STEP_WORK / n))));
+    }
+
+    /**
+     * The adaptive budget: each probe's Lanczos run is extended (the basis is stored, so this costs
+     * one HVP per step and nothing is recomputed) until its Chebyshev-Markov-Stieltjes slack at x,
+     * upper(x) − lower(x), is ≤ {@code target}, its Krylov space is exhausted, or it has
+     * {@code cap} steps (capped by lz's capacity). The band is re-evaluated (T_m's eigen-
+     * decomposition) after FIRST steps and then every max(EVERY, m/8). The stopping rule of a
+     * probe depends on that probe alone, so the probes stay independent and the band of
+     * {@link Estimate#band} keeps its meaning; each probe's slack ≤ target makes the mean ≤ target.
+     */
+    public static Estimate runAdaptive(SymmetricOperator h, Lanczos lz, int probes, double x, double target, int cap,
+                                       long seed, DArray start) {
+        if (probes < 1 || cap < 1) {
+            throw new IllegalArgumentException("slq: need ≥ 1 probe and a step cap ≥ 1, got " + probes + " and " + cap);
+        }
+        Backend be = lz.backend();
+        int n = lz.n();
+        lz.unlockAll();
+        long a0 = lz.applies();
+        double[] host = new double[n];
+        List<Quadrature> qs = new ArrayList<>(probes);
+        int m = Math.min(cap, lz.capacity());
+        for (int p = 0; p < probes; p++) {
+            Eigenpairs.rademacher(be, n, seed + p, host, start);
+            int k = lz.iterate(h, start, 0, Math.min(FIRST, m));
+            Quadrature q = quadrature(lz.result());
+            while (k < m && !q.exact() && q.upper(x) - q.lower(x) > target) {
+                k = lz.extend(h, Math.min(m - k, Math.max(EVERY, k / 8)));
+                q = quadrature(lz.result());
+            }
+            qs.add(q);
+        }
+        return new Estimate(n, List.copyOf(qs), lz.applies() - a0);
+    }
+
+    private static Quadrature quadrature(Lanczos.Result r) {
+        double[] w = new double[r.steps()];
+        for (int j = 0; j < w.length; j++) {
+            w[j] = r.weight(j);
+        }
+        return new Quadrature(r.ritzValues(), w, r.invariant());
     }
 
     static double mean(double[] x) {

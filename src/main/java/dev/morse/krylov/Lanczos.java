@@ -43,6 +43,7 @@ public final class Lanczos implements AutoCloseable {
     private int steps;
     private boolean invariant;
     private double startNorm;
+    private double scale;
     private long applies;
     private boolean closed;
 
@@ -157,11 +158,35 @@ public final class Lanczos implements AutoCloseable {
             invariant = true;
             return 0;
         }
-        long q0 = (long) locked * n;
         be.scal(n, 1.0 / startNorm, w, 0);
-        be.copy(n, w, 0, basis, q0);
-        double scale = 0;
-        for (int j = 0; j < m; j++) {
+        be.copy(n, w, 0, basis, (long) locked * n);
+        scale = 0;
+        return advance(a, m);
+    }
+
+    /**
+     * Continues the last run by up to {@code more} steps (T_m grows to T_{m+more}; the basis
+     * q_1..q_m is kept and q_{m+1} was stored when it fit), as if {@link #iterate} had been asked
+     * for m + more steps. Returns the total step count. Nothing may have used the workspace since
+     * the run (a {@link #result} or {@link #ritzVector} in between is fine).
+     */
+    public int extend(SymmetricOperator a, int more) {
+        live();
+        if (steps == 0 || invariant) {
+            throw new IllegalStateException("lanczos: nothing to extend (" + (steps == 0 ? "no run" : "invariant subspace")
+                    + ")");
+        }
+        if (more < 1 || locked + steps + more > capacity) {
+            throw new IllegalArgumentException("lanczos: " + more + " more steps after " + steps + " with " + locked
+                    + " locked vectors exceed the basis capacity " + capacity);
+        }
+        return advance(a, steps + more);
+    }
+
+    /** Steps j = steps..m−1 of Alg 10.1.1 with full reorthogonalization; q_{j+1} is stored whenever a row is free. */
+    private int advance(SymmetricOperator a, int m) {
+        long q0 = (long) locked * n;
+        for (int j = steps; j < m; j++) {
             long qj = q0 + (long) j * n;
             a.apply(basis, qj, w, 0); // w ← A q_j
             applies++;
@@ -181,9 +206,9 @@ public final class Lanczos implements AutoCloseable {
                 beta[j] = 0.0;
                 break;
             }
-            if (j + 1 < m) {
+            if (locked + j + 1 < capacity) {
                 be.copy(n, w, 0, basis, qj + n);
-                be.scal(n, 1.0 / bj, basis, qj + n); // q_{j+1} = w / β_j
+                be.scal(n, 1.0 / bj, basis, qj + n); // q_{j+1} = w / β_j (kept for an extension)
             }
         }
         return steps;

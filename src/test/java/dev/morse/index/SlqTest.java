@@ -37,6 +37,47 @@ class SlqTest {
     }
 
     @Test
+    void adaptiveStepsStopAtTheSlackTargetOrTheCap() {
+        Random rnd = new Random(21);
+        int n = 300;
+        double[] lam = new double[n];
+        for (int i = 0; i < n; i++) {
+            // a third of the spectrum clustered near zero, as a network Hessian's
+            lam[i] = i < n / 3 ? 1e-3 * rnd.nextGaussian() : -1 + 3 * rnd.nextDouble();
+        }
+        Arrays.sort(lam);
+        double[] a = TestMatrices.withSpectrum(TestMatrices.randomOrthogonal(n, rnd), lam);
+        double x = -0.01;
+        try (Backend be = new CpuBackend(); DArray ad = TestMatrices.upload(be, a);
+             Eigenpairs ep = new Eigenpairs(be, n, Slq.DEFAULT_STEPS, 0, n)) {
+            DenseOperator op = new DenseOperator(be, n, ad, 0);
+            Slq.Estimate fixed = Slq.run(op, ep.lanczos(), 4, 40, 5, ep.scratch());
+            assertTrue(fixed.resolution(x) > 0.01, "40 steps should not resolve the cluster: " + fixed.resolution(x));
+            Slq.Estimate q = Slq.runAdaptive(op, ep.lanczos(), 4, x, 0.01, n, 5, ep.scratch());
+            long steps = 0;
+            for (int p = 0; p < 4; p++) {
+                Slq.Quadrature qp = q.probes().get(p);
+                assertTrue(qp.upper(x) - qp.lower(x) <= 0.01, "probe " + p + " slack " + (qp.upper(x) - qp.lower(x)));
+                steps += qp.nodes().length;
+                // the same probe run for its final step count in one go gives the same rule
+                Slq.Estimate one = Slq.run(op, ep.lanczos(), 1, qp.nodes().length, 5 + p, ep.scratch());
+                assertEquals(qp.lower(x), one.probes().get(0).lower(x), 1e-10);
+                assertEquals(qp.upper(x), one.probes().get(0).upper(x), 1e-10);
+            }
+            assertEquals(steps, q.applies(), "one HVP per step");
+            assertTrue(q.resolution(x) <= 0.01);
+            Slq.Estimate capped = Slq.runAdaptive(op, ep.lanczos(), 4, x, 1e-9, 60, 5, ep.scratch());
+            for (int s : capped.steps()) {
+                assertEquals(60, s, "an unreachable target stops at the cap");
+            }
+            Slq.Estimate loose = Slq.runAdaptive(op, ep.lanczos(), 4, x, 1.0, n, 5, ep.scratch());
+            for (int s : loose.steps()) {
+                assertEquals(Slq.FIRST, s, "a met target stops at the first look");
+            }
+        }
+    }
+
+    @Test
     void exhaustedKrylovSpacesLeaveOnlySamplingError() {
         Random rnd = new Random(12);
         int n = 60;

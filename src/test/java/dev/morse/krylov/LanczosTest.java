@@ -49,6 +49,30 @@ class LanczosTest {
     }
 
     @Test
+    void extendingARunEqualsRunningItLonger() {
+        Random rnd = new Random(17);
+        int n = 120;
+        double[] a = TestMatrices.withSpectrum(TestMatrices.randomOrthogonal(n, rnd), spectrum(n, rnd));
+        try (Backend be = new CpuBackend(); DArray ad = TestMatrices.upload(be, a);
+             DArray b = TestMatrices.upload(be, TestMatrices.gaussian(n, rnd)); Lanczos lz = new Lanczos(be, n, 90)) {
+            DenseOperator op = new DenseOperator(be, n, ad, 0);
+            assertEquals(70, lz.iterate(op, b, 0, 70));
+            Lanczos.Result once = lz.result();
+            assertEquals(20, lz.iterate(op, b, 0, 20));
+            lz.result(); // a look at T_20 in between, as the adaptive SLQ takes
+            assertEquals(45, lz.extend(op, 25));
+            assertEquals(70, lz.extend(op, 25));
+            Lanczos.Result ext = lz.result();
+            for (int j = 0; j < 70; j++) {
+                assertEquals(once.alpha()[j], ext.alpha()[j], 1e-12 * 4, "α_" + j);
+                assertEquals(once.beta()[j], ext.beta()[j], 1e-12 * 4, "β_" + j);
+            }
+            assertEquals(90, lz.extend(op, 20), "up to the capacity");
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> lz.extend(op, 1));
+        }
+    }
+
+    @Test
     void extremesResidualsAndFullRun() {
         Random rnd = new Random(7);
         int n = 200;

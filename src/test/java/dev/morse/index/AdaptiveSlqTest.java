@@ -1,0 +1,116 @@
+package dev.morse.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.morse.ad.Plan;
+import dev.morse.backend.Backend;
+import dev.morse.backend.cpu.CpuBackend;
+import dev.morse.nn.Activation;
+import dev.morse.nn.Loss;
+import dev.morse.nn.Mlp;
+import dev.morse.testing.SingleBlasThread;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The adaptive SLQ budget (the default) on a network Hessian against dsyevd (mvn test: 32-23-10,
+ * N = 999; -Dmorse.slq.hidden=46 gives the bench's N = 1988): the
+ * band at δ = 1e-3 is not raised, its quadrature part (mean CMS slack) is ≤ the resolution 0.01,
+ * and it contains the exact fraction. The whole band is that slack plus ± 2 SE of sampling,
+ * which the step rule does not touch (about 0.013 here with 10 probes; docs/INDEX.md), so the
+ * issue's 0.02 is not asserted. mvn test runs one probe seed at N = 999 (a few seconds; at N = 1988
+ * one seed takes ≈ 45 s: ~1000 steps of full reorthogonalization per probe);
+ * -Dmorse.slq.seeds=20 runs 20 and asks for ≥ 19 covering.
+ */
+class AdaptiveSlqTest {
+    private static final double DELTA = 1e-3;
+    private static final int SEEDS = Integer.getInteger("morse.slq.seeds", 1);
+    private static final int IN = 32;
+    private static final int HIDDEN = Integer.getInteger("morse.slq.hidden", 23);
+    private static final int CLASSES = 10;
+    private static final int STEPS = Integer.getInteger("morse.slq.gd", 200);
+
+    private static Backend be;
+    private static SingleBlasThread oneThread;
+    private static Plan plan;
+    private static HessianOperator dense;
+    private static MorseIndex.Spectrum exact;
+    private static int n;
+
+    @BeforeAll
+    static void setUp() {
+        oneThread = new SingleBlasThread();
+        be = new CpuBackend();
+        // the bench's shape at HIDDEN = 46: 32-46-10 (N = 1988) on 1000 examples of 32 features with decaying
+        // variances (as PCA components) and labels from a random linear teacher, so GD learns
+        Mlp mlp = Mlp.builder().widths(IN, HIDDEN, CLASSES).activation(Activation.SWISH).loss(Loss.CROSS_ENTROPY).build();
+        Random r = new Random(3);
+        int rows = 1000;
+        double[] x = new double[rows * IN];
+        double[] teacher = new double[IN * CLASSES];
+        for (int i = 0; i < teacher.length; i++) {
+            teacher[i] = r.nextGaussian();
+        }
+        int[] y = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            double best = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < IN; k++) {
+                x[i * IN + k] = r.nextGaussian() * 3.0 / Math.sqrt(k + 1.0);
+            }
+            for (int c = 0; c < CLASSES; c++) {
+                double z = 0;
+                for (int k = 0; k < IN; k++) {
+                    z += teacher[c * IN + k] * x[i * IN + k];
+                }
+                if (z > best) {
+                    best = z;
+                    y[i] = c;
+                }
+            }
+        }
+        plan = Plan.compile(mlp.crossEntropy(x, rows, y), be);
+        n = plan.n();
+        double[] th = mlp.init(11);
+        for (int t = 0; t < STEPS; t++) { // a trained network's spectrum, as the bench's (200 GD steps)
+            double[] g = plan.at(th).gradientArray();
+            for (int i = 0; i < th.length; i++) {
+                th[i] -= 0.1 * g[i];
+            }
+        }
+        dense = new HessianOperator(be, n, HessianOperator.Mode.DENSE);
+        dense.bind(plan.at(th));
+        try (MorseIndex.Workspace ws = new MorseIndex.Workspace(be, n)) {
+            exact = MorseIndex.spectrum(dense, ws);
+        }
+        assertTrue(exact.status().ok());
+    }
+
+    @AfterAll
+    static void tearDown() {
+        dense.close();
+        plan.close();
+        be.close();
+        oneThread.close();
+    }
+
+    @Test
+    void defaultBudgetResolvesOneInAThousand() {
+        double f = (double) exact.negativeCount(DELTA) / n;
+        int covered = 0;
+        for (int s = 0; s < SEEDS; s++) {
+            IndexEstimator.Options o = IndexEstimator.Options.defaults().withThreshold(DELTA).withSeed(1000L * s + 1)
+                    .withResolution(IndexEstimator.DEFAULT_RESOLUTION);
+            try (IndexEstimator est = new IndexEstimator(be, n, o, IndexEstimator.Method.SLQ)) {
+                IndexEstimator.Estimate e = est.estimate(dense);
+                assertEquals(DELTA, e.threshold(), 0.0, "δ raised: " + e.rule());
+                assertTrue(e.quadrature().resolution(-DELTA) <= IndexEstimator.DEFAULT_RESOLUTION, e.rule());
+                assertTrue(e.high() - e.low() < 0.05, "band " + e.describe());
+                covered += e.low() <= f && f <= e.high() ? 1 : 0;
+            }
+        }
+        assertTrue(covered >= SEEDS - SEEDS / 20, covered + " of " + SEEDS + " bands contain the exact fraction " + f);
+    }
+}
