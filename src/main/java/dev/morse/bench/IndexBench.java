@@ -119,7 +119,10 @@ public final class IndexBench {
                 IndexEstimator.Estimate e = est.estimate(h);
                 double secs = (System.nanoTime() - t0) * 1e-9;
                 rows.add(new Row(c, "network", p.description() + ", N = " + n + ", θ after 20 GD steps", ""));
-                rows.add(new Row(c, "budget", o.probes() + " probes × " + o.steps() + " steps", ""));
+                rows.add(new Row(c, "budget", (o.probes() == 0 ? "adaptive probes" : o.probes() + " probes") + " × "
+                        + (o.steps() == 0 ? "adaptive steps (cap " + Slq.maxSteps(n) + ")" : o.steps() + " steps"), ""));
+                rows.add(new Row(c, "probes × steps used; rule", e.steps().length + " × " + range(e.steps()) + "; "
+                        + e.rule(), ""));
                 rows.add(new Row(c, "index", e.describe(), "a band at a stated threshold"));
                 rows.add(new Row(c, "λ_min, λ_max (Ritz)", String.format(Locale.ROOT, "%.6g, %.6g", e.minEig(),
                         e.maxEig()), ""));
@@ -164,6 +167,9 @@ public final class IndexBench {
             int minSteps = Integer.MAX_VALUE;
             int maxSteps = 0;
             double meanSteps = 0;
+            int probesUsed = 0;
+            int minProbes = Integer.MAX_VALUE;
+            int maxProbes = 0;
             double secs = 0;
             for (int s = 0; s < seeds; s++) {
                 try (IndexEstimator est = new IndexEstimator(be, n, io.withSeed(1000L * s + 1),
@@ -182,14 +188,20 @@ public final class IndexBench {
                         for (int k : e.steps()) {
                             minSteps = Math.min(minSteps, k);
                             maxSteps = Math.max(maxSteps, k);
-                            meanSteps += (double) k / (seeds * io.probes());
+                            meanSteps += k;
                         }
+                        probesUsed += e.steps().length;
+                        minProbes = Math.min(minProbes, e.steps().length);
+                        maxProbes = Math.max(maxProbes, e.steps().length);
                     }
                     log.printf(Locale.ROOT, "  seed %d: %s; %s%n", s, e.describe(), e.rule());
                     log.flush();
                 }
             }
-            String budget = "default budget (" + io.probes() + " probes, adaptive steps ≤ " + Slq.maxSteps(n) + ")";
+            meanSteps /= Math.max(1, probesUsed);
+            String budget = "default budget (adaptive probes, adaptive steps ≤ " + Slq.maxSteps(n) + ")";
+            rows.add(new Row(c, "probes per estimate, " + budget, String.format(Locale.ROOT, "%d-%d (mean %.1f)",
+                    minProbes, maxProbes, (double) probesUsed / seeds), ""));
             rows.add(new Row(c, "Lanczos steps per probe, " + budget, String.format(Locale.ROOT,
                     "%d-%d (mean %.0f)", minSteps, maxSteps, meanSteps), ""));
             rows.add(new Row(c, "SLQ band width at δ = 1e-3, " + budget + ", mean (widest) over " + seeds
@@ -272,5 +284,15 @@ public final class IndexBench {
                     .append(" | ").append(r.target()).append(" |\n");
         }
         return sb.toString();
+    }
+
+    private static String range(int[] k) {
+        int lo = Integer.MAX_VALUE;
+        int hi = 0;
+        for (int x : k) {
+            lo = Math.min(lo, x);
+            hi = Math.max(hi, x);
+        }
+        return lo == hi ? Integer.toString(lo) : lo + "-" + hi;
     }
 }

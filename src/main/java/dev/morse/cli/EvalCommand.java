@@ -61,7 +61,8 @@ public final class EvalCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     String indexMethod;
 
-    @Option(names = "--probes", defaultValue = "10", description = "SLQ probes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--probes", defaultValue = "0", description = "SLQ probes; 0 (the default): adaptive, 5 and more"
+            + " until the band's sampling part is within half the resolution (docs/INDEX.md).")
     int probes;
 
     @Option(names = "--steps", defaultValue = "0", description = "Lanczos steps per probe; 0 (the default): adaptive,"
@@ -209,8 +210,8 @@ public final class EvalCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserException("--index: " + e.getMessage());
         }
-        if (probes < 2 || (steps < 2 && steps != 0)) {
-            throw new UserException("--probes must be ≥ 2 and --steps ≥ 2 or 0 (adaptive), got " + probes + " and " + steps);
+        if ((probes < 2 && probes != 0) || (steps < 2 && steps != 0)) {
+            throw new UserException("--probes and --steps must be ≥ 2 or 0 (adaptive), got " + probes + " and " + steps);
         }
         Spec s = Spec.load(specFile, false);
         Problem p = Problem.build(s.problem(), dataDir);

@@ -36,7 +36,8 @@ final class IndexBenchCommand implements Callable<Integer> {
     @Option(names = "--largest", description = "Also inertia at the largest N whose dense route fits the free memory (long).")
     boolean largest;
 
-    @Option(names = "--probes", defaultValue = "10", description = "SLQ probes of the large case (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--probes", defaultValue = "0", description = "SLQ probes of the large and band cases; 0 (the default):"
+            + " adaptive (docs/INDEX.md).")
     int probes;
 
     @Option(names = "--steps", defaultValue = "0", description = "Lanczos steps of the large case; 0 (the default):"
@@ -54,12 +55,12 @@ final class IndexBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (probes < 2 || (steps < 2 && steps != 0) || seeds < 1) {
-            throw new UserException("--probes must be ≥ 2, --steps ≥ 2 or 0 (adaptive), --seeds ≥ 1");
+        if ((probes < 2 && probes != 0) || (steps < 2 && steps != 0) || seeds < 1) {
+            throw new UserException("--probes and --steps must be ≥ 2 or 0 (adaptive), --seeds ≥ 1");
         }
         PrintWriter err = spec.commandLine().getErr();
         IndexBench.Options o = quick
-                ? new IndexBench.Options(true, 32, 500, Math.min(probes, 4), steps == 0 ? 30 : Math.min(steps, 30), threshold, 1000, 512, Math.min(seeds, 3), largest, bandOnly, dataDir)
+                ? new IndexBench.Options(true, 32, 500, probes == 0 ? 0 : Math.min(probes, 4), steps == 0 ? 30 : Math.min(steps, 30), threshold, 1000, 512, Math.min(seeds, 3), largest, bandOnly, dataDir)
                 : new IndexBench.Options(false, 1024, 10000, probes, steps, threshold, 2000, 4096, seeds, largest, bandOnly, dataDir);
         List<IndexBench.Row> rows = IndexBench.run(o, CpuBackend::new, err);
         String cmd = "morse bench index" + (quick ? " --quick" : "") + (largest ? " --largest" : "")

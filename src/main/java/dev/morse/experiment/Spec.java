@@ -423,8 +423,8 @@ public record Spec(String name, String description, long seed, String backend, i
         dev.morse.index.IndexEstimator.Method m = dev.morse.index.IndexEstimator.Method.parse(
                 x.str("method", "auto", "auto", "spectrum", "inertia", "lanczos", "slq"));
         IndexSpec is = new IndexSpec(given, m, x.number("threshold", dev.morse.index.MorseIndex.DEFAULT_THRESHOLD, 0.0, 1e6,
-                false), x.integer("probes", dev.morse.index.Slq.DEFAULT_PROBES, 2, 100000),
-                x.integer("steps", dev.morse.index.Slq.ADAPTIVE, 2, 100000),
+                false), x.integerOrAuto("probes", dev.morse.index.Slq.ADAPTIVE_PROBES, 2, 100000),
+                x.integerOrAuto("steps", dev.morse.index.Slq.ADAPTIVE, 2, 100000),
                 x.number("resolution", dev.morse.index.IndexEstimator.DEFAULT_RESOLUTION, 0.0, 1.0, true));
         x.done();
         return is;

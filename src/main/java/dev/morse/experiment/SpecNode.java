@@ -111,6 +111,22 @@ final class SpecNode {
         return x;
     }
 
+    /** An integer in [min, max], or the word "auto" (and absence) as {@code auto}. */
+    int integerOrAuto(String key, int auto, int min, int max) {
+        JsonNode v = get(key);
+        if (v == null) {
+            return auto;
+        }
+        if (v.isTextual()) {
+            if (!v.asText().equals("auto")) {
+                throw new SpecException(at(key), "expected auto or an integer in [" + min + ", " + max + "], got \""
+                        + v.asText() + "\"");
+            }
+            return auto;
+        }
+        return integer(key, auto, min, max);
+    }
+
     int integer(String key, Integer def, int min, int max) {
         return (int) integer(key, def == null ? null : (long) def, (long) min, (long) max);
     }

@@ -60,14 +60,16 @@ public final class IndexEstimator implements AutoCloseable {
     }
 
     /**
-     * What to compute; probes and steps are the SLQ budget (steps = {@link Slq#ADAPTIVE}, the
-     * default: each probe runs until its slack at −δ is ≤ resolution or the cap {@link Slq#maxSteps}),
+     * What to compute; probes and steps are the SLQ budget (probes = {@link Slq#ADAPTIVE_PROBES},
+     * the default: {@link Slq#MIN_PROBES} and more until the sampling half-width is ≤ resolution / 2;
+     * steps = {@link Slq#ADAPTIVE}, the default: each probe runs until its slack at −δ is ≤ resolution
+     * or the cap {@link Slq#maxSteps}),
      * steps also the eigenpair search's rounds ({@link Slq#DEFAULT_STEPS} when adaptive).
      */
     public record Options(Method method, double threshold, int probes, int steps, long seed, double resolution,
                           int maxPairs) {
         public static Options defaults() {
-            return new Options(Method.AUTO, MorseIndex.DEFAULT_THRESHOLD, Slq.DEFAULT_PROBES, Slq.ADAPTIVE,
+            return new Options(Method.AUTO, MorseIndex.DEFAULT_THRESHOLD, Slq.ADAPTIVE_PROBES, Slq.ADAPTIVE,
                     Slq.DEFAULT_SEED, DEFAULT_RESOLUTION, DEFAULT_MAX_PAIRS);
         }
 
@@ -155,7 +157,9 @@ public final class IndexEstimator implements AutoCloseable {
             String how = stepCap > 0 ? "adaptive: " + (slack <= resolution ? "" : "step cap " + stepCap + " reached, ")
                     : "fixed: ";
             String cap = stepCap > 0 && slack <= resolution ? " (cap " + stepCap + ")" : "";
-            return how + at + " with " + st + cap + (threshold != thresholdAsked ? ": δ raised" : "");
+            Slq.Band b = quadrature.band(-threshold);
+            String probes = String.format(Locale.ROOT, "; %d probes, sampling ±%.2g", s.length, b.samplingHalfWidth());
+            return how + at + " with " + st + cap + (threshold != thresholdAsked ? ": δ raised" : "") + probes;
         }
 
         /** "0.0123 [0.0100, 0.0150] at δ = 1e-3 (slq)" or "0.0123 exact at δ = 1e-5 (spectrum)". */
@@ -233,9 +237,7 @@ public final class IndexEstimator implements AutoCloseable {
     private Estimate quadrature(HessianOperator h, long h0, long t0, Eigenpairs.Result found) {
         Eigenpairs ep = pairs();
         int cap = o.steps() == Slq.ADAPTIVE ? Math.min(Slq.maxSteps(n), ep.lanczos().capacity()) : 0;
-        Slq.Estimate q = cap > 0
-                ? Slq.runAdaptive(h, ep.lanczos(), o.probes(), -o.threshold(), o.resolution(), cap, o.seed(), ep.scratch())
-                : Slq.run(h, ep.lanczos(), o.probes(), o.steps(), o.seed(), ep.scratch());
+        Slq.Estimate q = probes(h, cap);
         double delta = raise(q, o.threshold(), o.resolution());
         Slq.Band b = q.band(-delta);
         double minEig = q.minNode();
@@ -268,6 +270,40 @@ public final class IndexEstimator implements AutoCloseable {
         double est = Math.min(high, Math.max(low, b.estimate()));
         return new Estimate(method, est, low, high, o.threshold(), delta, false, -1, minEig, maxEig,
                 h.hvpCount() - h0, secs(t0), q, null, found, "ok", cap, o.resolution());
+    }
+
+    /**
+     * The probes: a fixed count, or (probes = {@link Slq#ADAPTIVE_PROBES}) {@link Slq#MIN_PROBES}
+     * and then one more at a time until the sampling half-width of the band at the δ the
+     * threshold rule would use is ≤ resolution / 2, or {@link Slq#MAX_PROBES}. With the
+     * quadrature slack ≤ resolution this bounds the band's width by 2·resolution where the step
+     * cap allows. Probe i always uses the seed seed + i, so an estimate with more probes extends
+     * one with fewer.
+     */
+    Slq.Estimate probes(dev.morse.krylov.SymmetricOperator h, int cap) {
+        Eigenpairs ep = pairs();
+        Lanczos lz = ep.lanczos();
+        lz.unlockAll();
+        long a0 = lz.applies();
+        boolean adaptive = o.probes() == Slq.ADAPTIVE_PROBES;
+        int min = adaptive ? Slq.MIN_PROBES : o.probes();
+        int max = adaptive ? Slq.MAX_PROBES : o.probes();
+        double[] host = new double[n];
+        java.util.List<Slq.Quadrature> qs = new java.util.ArrayList<>(min);
+        while (true) {
+            long seed = o.seed() + qs.size();
+            qs.add(cap > 0 ? Slq.adaptiveProbe(h, lz, -o.threshold(), o.resolution(), cap, seed, host, ep.scratch())
+                    : Slq.probe(h, lz, o.steps(), seed, host, ep.scratch()));
+            if (qs.size() >= max || qs.size() >= min && sampled(new Slq.Estimate(n, qs, 0))) {
+                return new Slq.Estimate(n, java.util.List.copyOf(qs), lz.applies() - a0);
+            }
+        }
+    }
+
+    /** The adaptive probe rule's stop: sampling half-width ≤ resolution / 2 at the δ the rule would use. */
+    private boolean sampled(Slq.Estimate q) {
+        double d = raise(q, o.threshold(), o.resolution());
+        return q.band(-d).samplingHalfWidth() <= o.resolution() / 2;
     }
 
     /** The threshold rule of the class comment. */

@@ -16,17 +16,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The adaptive SLQ budget (the default) on a network Hessian against dsyevd (mvn test: 32-23-10,
- * N = 999; -Dmorse.slq.hidden=46 gives the bench's N = 1988): the
+ * The adaptive SLQ budget (the default: adaptive probes and steps) on a network Hessian against
+ * dsyevd (mvn test: 32-23-10, N = 999; -Dmorse.slq.hidden=46 gives the bench's N = 1988): the
  * band at δ = 1e-3 is not raised, its quadrature part (mean CMS slack) is ≤ the resolution 0.01,
- * and it contains the exact fraction. The whole band is that slack plus ± 2 SE of sampling,
- * which the step rule does not touch (about 0.013 here with 10 probes; docs/INDEX.md), so the
- * issue's 0.02 is not asserted. mvn test runs one probe seed at N = 999 (a few seconds; at N = 1988
- * one seed takes ≈ 45 s: ~1000 steps of full reorthogonalization per probe);
- * -Dmorse.slq.seeds=20 runs 20 and asks for ≥ 19 covering.
+ * its sampling half-width ≤ resolution / 2 unless the probe cap was reached, its width ≤ 0.02
+ * (the issue's target at N ≈ 2000), and it contains the exact fraction. The adaptive probe rule
+ * takes 30-60 probes of ~500-800 full-reorthogonalization steps here (≈ 20 s per seed on an idle
+ * machine), so mvn test runs the adaptive steps with 10 fixed probes, and the whole default
+ * budget only with -Dmorse.slq.seeds=K (20: asks for ≥ 19 of 20 covering). The probe rule itself
+ * is tested quickly on exactly solvable operators ({@link ProbeRuleTest}).
  */
 class AdaptiveSlqTest {
     private static final double DELTA = 1e-3;
+    private static final boolean FULL = System.getProperty("morse.slq.seeds") != null;
     private static final int SEEDS = Integer.getInteger("morse.slq.seeds", 1);
     private static final int IN = 32;
     private static final int HIDDEN = Integer.getInteger("morse.slq.hidden", 23);
@@ -103,11 +105,22 @@ class AdaptiveSlqTest {
         for (int s = 0; s < SEEDS; s++) {
             IndexEstimator.Options o = IndexEstimator.Options.defaults().withThreshold(DELTA).withSeed(1000L * s + 1)
                     .withResolution(IndexEstimator.DEFAULT_RESOLUTION);
+            if (!FULL) {
+                o = o.withBudget(10, Slq.ADAPTIVE);
+            }
             try (IndexEstimator est = new IndexEstimator(be, n, o, IndexEstimator.Method.SLQ)) {
                 IndexEstimator.Estimate e = est.estimate(dense);
                 assertEquals(DELTA, e.threshold(), 0.0, "δ raised: " + e.rule());
                 assertTrue(e.quadrature().resolution(-DELTA) <= IndexEstimator.DEFAULT_RESOLUTION, e.rule());
-                assertTrue(e.high() - e.low() < 0.05, "band " + e.describe());
+                Slq.Band b = e.quadrature().band(-DELTA);
+                if (FULL) {
+                    assertTrue(b.samplingHalfWidth() <= IndexEstimator.DEFAULT_RESOLUTION / 2
+                            || e.steps().length == Slq.MAX_PROBES, e.rule());
+                    assertTrue(e.high() - e.low() <= 0.02, "band " + e.describe() + "; " + e.rule());
+                } else {
+                    assertTrue(e.high() - e.low() < 0.05, "band " + e.describe());
+                }
+                System.out.println("AdaptiveSlqTest seed " + s + ": " + e.describe() + "; " + e.rule());
                 covered += e.low() <= f && f <= e.high() ? 1 : 0;
             }
         }

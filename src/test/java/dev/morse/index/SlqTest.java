@@ -29,10 +29,14 @@ class SlqTest {
         Slq.Quadrature exact = new Slq.Quadrature(new double[] {1, 2, 3, 4}, new double[] {.1, .2, .3, .4}, true);
         assertEquals(0.3, exact.lower(2.5), 1e-15);
         assertEquals(0.3, exact.upper(2.5), 1e-15, "an exhausted Krylov space: no band from the rule");
-        Slq.Estimate e = new Slq.Estimate(4, List.of(q, q), 0);
+        int big = Integer.MAX_VALUE;
+        Slq.Estimate e = new Slq.Estimate(big, List.of(q, q), 0);
         Slq.Band b = e.band(2.5);
-        assertEquals(0.1, b.low(), 1e-15, "identical probes: no sampling widening");
-        assertEquals(0.6, b.high(), 1e-15);
+        // identical probes: no measured spread, so only the delocalized-projector floor widens the band
+        assertEquals(0.1 - 12.706 * Math.sqrt(2 * 0.1 * 0.9 / (2.0 * big)), b.low(), 1e-15);
+        assertEquals(0.6 + 12.706 * Math.sqrt(2 * 0.6 * 0.4 / (2.0 * big)), b.high(), 1e-15);
+        Slq.Band small = new Slq.Estimate(4, List.of(q, q), 0).band(2.5);
+        assertEquals(0.0, small.low(), 0.0, "at N = 4 two agreeing probes prove little: the floor takes the band to 0");
         assertEquals(0.5, b.resolution(), 1e-15);
     }
 
@@ -103,9 +107,16 @@ class SlqTest {
             Slq.Band b = q.band(-0.2);
             double f = (double) below / n;
             // only sampling error is left: the estimate is within three of its standard errors (the
-            // ± 2 SE band itself misses about one time in 14 with 12 probes: Student's t, 11 df)
+            // band, ± t_{0.975, 11} = 2.201 standard errors, misses one time in 20)
             assertEquals(f, b.estimate(), 3 * b.standardError(), b.toString());
-            assertEquals(4 * b.standardError(), b.width(), 1e-12, "the band is ± 2 standard errors");
+            double[] lo = new double[q.probes().size()];
+            for (int i = 0; i < lo.length; i++) {
+                lo[i] = q.probes().get(i).below(-0.2);
+            }
+            double se = Math.max(Slq.standardError(lo), Slq.rademacherError(Slq.mean(lo), n, lo.length));
+            assertEquals(2 * 2.201 * se, b.width(), 1e-12,
+                    "the band is ± t_{0.975, 11} standard errors (measured, or the Rademacher floor)");
+            assertEquals(b.width() / 2, b.samplingHalfWidth(), 1e-12);
             assertTrue(b.standardError() < 0.05, "a standard error too wide to test anything: " + b);
         }
     }
