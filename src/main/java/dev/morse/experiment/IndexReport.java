@@ -67,7 +67,8 @@ final class IndexReport {
         sb.append("\nThe index is the fraction of Hessian eigenvalues below −δ. Exact routes (spectrum, inertia, and "
                 + "lanczos / slq when Lanczos with locking finds every eigenvalue below −δ) have no band; slq gives "
                 + "the mean over probes of the Gauss rule's fraction and the band [low, high] from the "
-                + "Chebyshev-Markov-Stieltjes bounds averaged over probes and widened by two standard errors, at a δ "
+                + "Chebyshev-Markov-Stieltjes bounds averaged over probes and widened by their sampling error "
+                + "(Student t standard errors, at least √(2p(1−p)/(N·probes))), at a δ "
                 + "raised (when needed) to where the quadrature resolves −δ (docs/SPEC.md, index:).\n\n");
         sb.append("| run | method | end | loss | index [low, high] | δ | route |\n|---:|---|---|---:|---|---:|---|\n");
         List<ObjectNode> sorted = new ArrayList<>(withIdx);

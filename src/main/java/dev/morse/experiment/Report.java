@@ -194,8 +194,32 @@ public final class Report {
     record Trace(double[] gradNormSq, double[] r, double[] x, double[] y) {
     }
 
+    /**
+     * The trace file a record names, or its gzip-compressed copy (name + ".gz", as results kept in
+     * a repository store them), or null when neither exists.
+     */
+    static Path traceFile(Path dir, String rel) {
+        if (rel.isEmpty()) {
+            return null;
+        }
+        Path plain = dir.resolve(rel);
+        if (Files.exists(plain)) {
+            return plain;
+        }
+        Path gz = dir.resolve(rel + ".gz");
+        return Files.exists(gz) ? gz : null;
+    }
+
     static Trace readTrace(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines;
+        if (file.getFileName().toString().endsWith(".gz")) {
+            try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    new java.util.zip.GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
+                lines = in.lines().toList();
+            }
+        } else {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        }
         String[] head = lines.get(0).split(",");
         int gi = Arrays.asList(head).indexOf("grad_norm_sq");
         int ri = Arrays.asList(head).indexOf("r");
@@ -304,12 +328,12 @@ public final class Report {
         Map<String, XYChart> r = new LinkedHashMap<>();
         java.util.Set<ObjectNode> rRuns = representatives(runs);
         for (ObjectNode run : runs) {
-            String tf = run.path("trace").asText("");
-            if (tf.isEmpty() || !Files.exists(dir.resolve(tf))) {
+            Path tf = traceFile(dir, run.path("trace").asText(""));
+            if (tf == null) {
                 continue;
             }
             String m = run.path("method").asText();
-            Trace t = readTrace(dir.resolve(tf));
+            Trace t = readTrace(tf);
             if (t.gradNormSq().length == 0) {
                 continue;
             }
@@ -622,11 +646,11 @@ public final class Report {
         c.getStyler().setLegendVisible(true);
         java.util.Set<String> legend = new java.util.HashSet<>();
         for (ObjectNode run : runs) {
-            String tf = run.path("trace").asText("");
-            if (tf.isEmpty() || !Files.exists(dir.resolve(tf))) {
+            Path tf = traceFile(dir, run.path("trace").asText(""));
+            if (tf == null) {
                 continue;
             }
-            Trace t = readTrace(dir.resolve(tf));
+            Trace t = readTrace(tf);
             if (t.x() == null || t.x().length == 0) {
                 continue;
             }

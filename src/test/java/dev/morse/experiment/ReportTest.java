@@ -73,4 +73,23 @@ class ReportTest {
         assertEquals(0.01, y[0], 1e-15);
         assertEquals(0.57, y[56], 1e-15);
     }
+
+    @Test
+    void readsAGzipCompressedTraceLikeThePlainOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        String csv = "iteration,loss,grad_norm_sq,r\n0,1.0,0.25,0.5\n1,0.5,1e-12,0.95\n";
+        java.nio.file.Files.createDirectories(dir.resolve("traces"));
+        java.nio.file.Files.writeString(dir.resolve("traces/a.csv"), csv);
+        try (java.io.OutputStream o = new java.util.zip.GZIPOutputStream(
+                java.nio.file.Files.newOutputStream(dir.resolve("traces/b.csv.gz")))) {
+            o.write(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertEquals(dir.resolve("traces/a.csv"), Report.traceFile(dir, "traces/a.csv"));
+        assertEquals(dir.resolve("traces/b.csv.gz"), Report.traceFile(dir, "traces/b.csv"), "the .gz copy of a named trace");
+        assertEquals(null, Report.traceFile(dir, "traces/c.csv"));
+        Report.Trace a = Report.readTrace(Report.traceFile(dir, "traces/a.csv"));
+        Report.Trace b = Report.readTrace(Report.traceFile(dir, "traces/b.csv"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.gradNormSq(), b.gradNormSq());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0.25, 1e-12}, b.gradNormSq());
+    }
 }
