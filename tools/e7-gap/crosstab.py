@@ -1,4 +1,5 @@
 # morse E7: pass rate (max flag-2 relres > 0.9) by final ||g||^2 band, and timing of first crossing
+import gzip
 import json, numpy as np, csv
 m = json.load(open('/tmp/e7gap/morse_per_run.json'))
 bands = [(1e-6, 1), (1e-8, 1e-6), (1e-10, 1e-8), (0, 1e-10)]
@@ -13,7 +14,7 @@ D = '/work/main/docs/results/e7-random-labels/'
 rows = []
 for o in m:
     if o['first_above'] < 0: continue
-    tr = list(csv.DictReader(open(D + f'traces/newton-mr-{o["run"]}.csv')))
+    tr = list(csv.DictReader(gzip.open(D + f'traces/newton-mr-{o["run"]}.csv.gz', 'rt')))
     r = tr[o['first_above']]; rm = tr[o['argmax']]
     rows.append((float(r['grad_norm_sq']), int(r['solver_iterations']), float(r['alpha']), float(rm['grad_norm_sq']), int(rm['solver_iterations'])))
 rows = np.array(rows)

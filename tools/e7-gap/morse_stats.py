@@ -1,9 +1,10 @@
 # Recompute E7 "max relres over flag-2 steps" from morse traces, with variants.
+import gzip
 import csv, json, math, sys
 D = '/work/main/docs/results/e7-random-labels/'
 runs = [json.loads(l) for l in open(D + 'runs.jsonl')]
 def load(run):
-    rows = list(csv.DictReader(open(D + run['trace'])))
+    rows = list(csv.DictReader(gzip.open(D + run['trace'] + '.gz', 'rt')))
     return [{k: float(v) for k, v in r.items()} for r in rows]
 out = []
 for run in runs:
