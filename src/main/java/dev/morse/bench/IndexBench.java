@@ -56,7 +56,9 @@ public final class IndexBench {
         if (!o.bandOnly()) {
             large(o, backends, log, rows);
         }
-        band(o, backends, log, rows);
+        if (o.bandSeeds() > 0) {
+            band(o, backends, log, rows);
+        }
         if (!o.bandOnly()) {
             inertia(o, o.inertiaN(), backends, log, rows, "inertia", true);
         }

@@ -30,7 +30,7 @@ final class IndexBenchCommand implements Callable<Integer> {
     boolean bandOnly;
 
     @Option(names = "--seeds", defaultValue = "20", description = "Probe seeds of the band case (--quick: at most 3;"
-            + " default: ${DEFAULT-VALUE}).")
+            + " 0 skips the band case; default: ${DEFAULT-VALUE}).")
     int seeds;
 
     @Option(names = "--largest", description = "Also inertia at the largest N whose dense route fits the free memory (long).")
@@ -55,8 +55,8 @@ final class IndexBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if ((probes < 2 && probes != 0) || (steps < 2 && steps != 0) || seeds < 1) {
-            throw new UserException("--probes and --steps must be ≥ 2 or 0 (adaptive), --seeds ≥ 1");
+        if ((probes < 2 && probes != 0) || (steps < 2 && steps != 0) || seeds < 0 || (seeds == 0 && bandOnly)) {
+            throw new UserException("--probes and --steps must be ≥ 2 or 0 (adaptive), --seeds ≥ 0 (≥ 1 with --band-only)");
         }
         PrintWriter err = spec.commandLine().getErr();
         IndexBench.Options o = quick
