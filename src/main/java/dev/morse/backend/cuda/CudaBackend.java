@@ -701,6 +701,48 @@ public final class CudaBackend implements Backend {
         ops.softmaxJvp(rows, cols, k, c(p), po, c(dz), dzo, a, b, c(dp), dpo);
     }
 
+    // ---------------------------------------------------------------- extension primitives
+
+    @Override
+    public void transpose(int rows, int cols, int k, double alphaV, DArray x, long xo, double betaV, DArray y, long yo) {
+        live();
+        KernelOps.nonNegative(rows, "rows");
+        KernelOps.nonNegative(cols, "cols");
+        KernelOps.nonNegative(k, "k");
+        long size = (long) rows * cols;
+        CudaArray xa = c(x);
+        CudaArray ya = c(y);
+        KernelOps.range(xa, xo, size * k, "transpose x");
+        KernelOps.range(ya, yo, size * k, "transpose y");
+        if (size == 0 || k == 0) {
+            return;
+        }
+        if (betaV == 0.0) {
+            // geam would read y scaled by 0 (NaN · 0 = NaN); the contract ignores y's contents
+            ops.fill(size * k, 0.0, ya, yo);
+        }
+        alpha[0] = alphaV;
+        beta[0] = betaV;
+        for (int j = 0; j < k; j++) {
+            // row-major x_j (rows×cols) is column-major cols×rows; y_j = x_jᵀ row-major (cols×rows)
+            // is column-major rows×cols: C = α·op(A) + β·C with op = T, in place (C = B, ldb = ldc)
+            JCublas2.cublasDgeam(ctx.cublas(), CUBLAS_OP_T, CUBLAS_OP_N, rows, cols, alphaP, at(xa, xo + j * size), cols,
+                    betaP, at(ya, yo + j * size), rows, at(ya, yo + j * size), rows);
+        }
+    }
+
+    @Override
+    public void sqrt(long n, DArray x, long xo, DArray y, long yo, DArray d1, long d1o, DArray d2, long d2o) {
+        live();
+        ops.sqrt(n, c(x), xo, c(y), yo, d1 == null ? null : c(d1), d1o, d2 == null ? null : c(d2), d2o);
+    }
+
+    @Override
+    public void max(long n, DArray a, long ao, DArray b, long bo, DArray y, long yo, DArray m, long mo) {
+        live();
+        ops.max(n, c(a), ao, c(b), bo, c(y), yo, m == null ? null : c(m), mo);
+    }
+
     // ---------------------------------------------------------------- cuSOLVER
 
     private int downloadInfo() {
