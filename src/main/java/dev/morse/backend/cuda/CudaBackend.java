@@ -22,7 +22,6 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasFillMode;
-import jcuda.jcublas.cublasPointerMode;
 import jcuda.jcusolver.JCusolverDn;
 import jcuda.jcusolver.cusolverEigMode;
 
@@ -40,9 +39,8 @@ import jcuda.jcusolver.cusolverEigMode;
  *
  * <p><b>Pointer mode.</b> HOST: α and β come from Java, and dot / nrm2 return to the host as
  * the Backend contract says (such a call waits for its result: it is a synchronization
- * point, which the Krylov solvers' scalar recurrences need anyway). Results that should
- * stay on the device for the next kernel use {@link #dotToDevice} / {@link #nrm2ToDevice}
- * (DEVICE mode for that call only).
+ * point, which the Krylov solvers' scalar recurrences need anyway). Scalars that feed the
+ * next kernel never leave the device: they are written by morse's reductions.
  *
  * <p>Transfers ({@link #upload}, {@link #download}) first wait for the stream, so they see
  * (and do not disturb) all queued work. Allocation counting is the CPU backend's:
@@ -503,40 +501,6 @@ public final class CudaBackend implements Backend {
             norm = Math.hypot(norm, result[0]); // chunks combined without overflow
         }
         return norm;
-    }
-
-    /** r[ro] ← xᵀy on the device (DEVICE pointer mode for this call): nothing waits. */
-    public void dotToDevice(int n, DArray x, long xo, DArray y, long yo, DArray r, long ro) {
-        live();
-        CudaArray xa = c(x);
-        CudaArray ya = c(y);
-        CudaArray ra = c(r);
-        KernelOps.nonNegative(n, "n");
-        KernelOps.range(xa, xo, n, "dot x");
-        KernelOps.range(ya, yo, n, "dot y");
-        KernelOps.range(ra, ro, 1, "dot result");
-        JCublas2.cublasSetPointerMode(ctx.cublas(), cublasPointerMode.CUBLAS_POINTER_MODE_DEVICE);
-        try {
-            JCublas2.cublasDdot(ctx.cublas(), n, at(xa, xo), 1, at(ya, yo), 1, at(ra, ro));
-        } finally {
-            JCublas2.cublasSetPointerMode(ctx.cublas(), cublasPointerMode.CUBLAS_POINTER_MODE_HOST);
-        }
-    }
-
-    /** r[ro] ← ‖x‖₂ on the device (DEVICE pointer mode for this call). */
-    public void nrm2ToDevice(int n, DArray x, long xo, DArray r, long ro) {
-        live();
-        CudaArray xa = c(x);
-        CudaArray ra = c(r);
-        KernelOps.nonNegative(n, "n");
-        KernelOps.range(xa, xo, n, "nrm2 x");
-        KernelOps.range(ra, ro, 1, "nrm2 result");
-        JCublas2.cublasSetPointerMode(ctx.cublas(), cublasPointerMode.CUBLAS_POINTER_MODE_DEVICE);
-        try {
-            JCublas2.cublasDnrm2(ctx.cublas(), n, at(xa, xo), 1, at(ra, ro));
-        } finally {
-            JCublas2.cublasSetPointerMode(ctx.cublas(), cublasPointerMode.CUBLAS_POINTER_MODE_HOST);
-        }
     }
 
     // ---------------------------------------------------------------- BLAS-2/3
