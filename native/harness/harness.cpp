@@ -28,6 +28,7 @@ MorseDim3 threadIdx, blockIdx, blockDim, gridDim;
 #include "../../kernels/elementwise.cu"
 #include "../../kernels/reduce.cu"
 #include "../../kernels/softmax.cu"
+#include "../../kernels/pointwise.cu"
 
 // ---------------------------------------------------------------- launch simulation
 
@@ -392,6 +393,22 @@ std::map<std::string, Dispatch> dispatch_table() {
         double* partial = args.ptr<double>();
         double* loss = args.ptr<double>();
         LAUNCH(morse_softmax_xent_loss, rows, parts, partial, loss);
+    };
+    m["morse_sqrt"] = [](Args& args, MorseDim3 g, MorseDim3 b) {
+        long long n = args.i64();
+        double* x = args.ptr<double>();
+        double* y = args.ptr<double>();
+        double* d1 = args.ptr<double>();
+        double* d2 = args.ptr<double>();
+        LAUNCH(morse_sqrt, n, x, y, d1, d2);
+    };
+    m["morse_max"] = [](Args& args, MorseDim3 g, MorseDim3 b) {
+        long long n = args.i64();
+        double* a = args.ptr<double>();
+        double* bb = args.ptr<double>();
+        double* y = args.ptr<double>();
+        double* mm = args.ptr<double>();
+        LAUNCH(morse_max, n, a, bb, y, mm);
     };
     m["morse_softmax_jvp"] = [](Args& args, MorseDim3 g, MorseDim3 b) {
         int rows = args.i32();

@@ -458,19 +458,6 @@ public final class Plan implements Objective {
         }
     }
 
-    /**
-     * The directional derivative ⟨∇L(θ), v⟩ at the current linearization, computed by the
-     * tangent forward pass alone (the JVP rules; the gradient uses the VJP rules).
-     */
-    public double jvp(DArray v, long vo) {
-        lin.valid();
-        lin.checkVec("v", v, vo, n);
-        b.copy(n, v, vo, vbuf, 0);
-        tangentForward(1);
-        b.download(tan[loss].a, tan[loss].off, host1, 0, 1);
-        return host1[0];
-    }
-
     private double lossValue() {
         b.download(val[loss].a, val[loss].off, host1, 0, 1);
         return host1[0];
@@ -599,6 +586,17 @@ public final class Plan implements Objective {
                 throw new IllegalArgumentException(what + " must hold " + len + " values (N = " + n
                         + "): got an array of length " + a.length() + " at offset " + off);
             }
+        }
+
+        /** By the tangent forward pass alone (the JVP rules; the gradient uses the VJP rules). */
+        @Override
+        public double jvp(DArray v, long vo) {
+            valid();
+            checkVec("v", v, vo, n);
+            b.copy(n, v, vo, vbuf, 0);
+            tangentForward(1);
+            b.download(tan[loss].a, tan[loss].off, host1, 0, 1);
+            return host1[0];
         }
 
         @Override

@@ -67,6 +67,18 @@ public final class Tracer {
         return new Labels(this, labels.size() - 1, y.length);
     }
 
+    /**
+     * Records a user primitive applied to values of this tracer and returns its result: the
+     * public way to extend the engine (see {@link Primitive} for the contract and
+     * {@link LinearPrimitive} for linear ones). The output shape is {@code prim.shape(...)}.
+     */
+    public Value apply(Primitive prim, Value... in) {
+        if (prim == null) {
+            throw new IllegalArgumentException("apply: primitive is null");
+        }
+        return record(prim, in);
+    }
+
     Value record(Primitive prim, Value... in) {
         Shape[] shapes = new Shape[in.length];
         int[] ids = new int[in.length];

@@ -2,13 +2,19 @@ package dev.morse.ad;
 
 import dev.morse.ad.prim.Add;
 import dev.morse.ad.prim.AddBias;
+import dev.morse.ad.prim.AxisSum;
+import dev.morse.ad.prim.Broadcast;
 import dev.morse.ad.prim.L2;
 import dev.morse.ad.prim.MatMul;
+import dev.morse.ad.prim.Max;
 import dev.morse.ad.prim.Mse;
 import dev.morse.ad.prim.Mul;
+import dev.morse.ad.prim.Reshape;
 import dev.morse.ad.prim.Scale;
 import dev.morse.ad.prim.SoftmaxCrossEntropy;
+import dev.morse.ad.prim.Sqrt;
 import dev.morse.ad.prim.Sum;
+import dev.morse.ad.prim.Transpose;
 import dev.morse.ad.prim.Unary;
 import dev.morse.backend.UnaryFn;
 
@@ -28,17 +34,100 @@ public final class Value {
         return shape;
     }
 
+    /** The tracer recording this value (for {@link Tracer#apply} in user code). */
+    public Tracer tracer() {
+        return tracer;
+    }
+
+    /** this + b, broadcasting 1×1, 1×C and R×1 operands (see {@link #broadcastTo}). */
     public Value add(Value b) {
-        return tracer.record(Add.add(), this, b);
+        Shape s = broadcastShape("add", b);
+        return tracer.record(Add.add(), broadcastTo(s), b.broadcastTo(s));
     }
 
+    /** this − b, broadcasting like {@link #add}. */
     public Value sub(Value b) {
-        return tracer.record(Add.sub(), this, b);
+        Shape s = broadcastShape("sub", b);
+        return tracer.record(Add.sub(), broadcastTo(s), b.broadcastTo(s));
     }
 
-    /** Elementwise product. */
+    /** Elementwise product, broadcasting like {@link #add}. */
     public Value mul(Value b) {
-        return tracer.record(new Mul(), this, b);
+        Shape s = broadcastShape("mul", b);
+        return tracer.record(new Mul(), broadcastTo(s), b.broadcastTo(s));
+    }
+
+    /** Elementwise max(this, b): not differentiable where they tie, flagged as non-smooth (like relu). */
+    public Value max(Value b) {
+        Shape s = broadcastShape("max", b);
+        return tracer.record(new Max(), broadcastTo(s), b.broadcastTo(s));
+    }
+
+    /** |x| = max(x, −x), exact; non-smooth at 0. */
+    public Value abs() {
+        return max(scale(-1.0));
+    }
+
+    /** Elementwise √x. */
+    public Value sqrt() {
+        return tracer.record(new Sqrt(), this);
+    }
+
+    /** The same row-major elements as a rows×cols matrix. */
+    public Value reshape(int rows, int cols) {
+        return tracer.record(new Reshape(new Shape(rows, cols)), this);
+    }
+
+    /** xᵀ. */
+    public Value transpose() {
+        return tracer.record(new Transpose(), this);
+    }
+
+    /**
+     * This value repeated along its unit dimensions to shape s (a 1×1, 1×C or R×1 value to
+     * R×C); itself when it already has shape s.
+     */
+    public Value broadcastTo(Shape s) {
+        return shape.equals(s) ? this : tracer.record(new Broadcast(s), this);
+    }
+
+    /** Row-wise sums: an R×1 column. */
+    public Value rowSums() {
+        return tracer.record(new AxisSum(true), this);
+    }
+
+    /** Column-wise sums: a 1×C row. */
+    public Value columnSums() {
+        return tracer.record(new AxisSum(false), this);
+    }
+
+    /**
+     * The rows index[0], index[1], … of this R×C value, as an index.length×C matrix: the
+     * product S·x with S the constant one-hot selection matrix (exact; costs
+     * index.length·R·C multiply-adds, so it suits gathers from tables of moderate R).
+     */
+    public Value gatherRows(int... index) {
+        int rows = shape.rows();
+        double[] sel = new double[index.length * rows];
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= rows) {
+                throw new IllegalArgumentException("gatherRows: index " + index[i] + " at position " + i
+                        + " is outside the " + rows + " rows of " + shape);
+            }
+            sel[i * rows + index[i]] = 1.0;
+        }
+        return tracer.data("gather", sel, index.length, rows).matmul(this);
+    }
+
+    private Shape broadcastShape(String op, Value b) {
+        Shape t = b.shape;
+        int r = shape.rows() == t.rows() || t.rows() == 1 ? shape.rows() : (shape.rows() == 1 ? t.rows() : -1);
+        int c = shape.cols() == t.cols() || t.cols() == 1 ? shape.cols() : (shape.cols() == 1 ? t.cols() : -1);
+        if (r < 0 || c < 0) {
+            throw new IllegalArgumentException(op + ": shapes " + shape + " and " + t
+                    + " do not broadcast (each dimension must match or be 1)");
+        }
+        return new Shape(r, c);
     }
 
     /** c·x. */

@@ -168,6 +168,26 @@ public interface Backend extends AutoCloseable {
     void softmaxJvp(int rows, int cols, int k, DArray p, long po, DArray dz, long dzo,
                     double alpha, double beta, DArray dp, long dpo);
 
+    // ---------------------------------------------------------------- extension primitives
+
+    /**
+     * y_j ← β·y_j + α·x_jᵀ for k blocks: x_j is rows×cols, y_j cols×rows (row-major, blocks
+     * contiguous). x and y must not overlap.
+     */
+    void transpose(int rows, int cols, int k, double alpha, DArray x, long xo, double beta, DArray y, long yo);
+
+    /**
+     * y ← √x, n elements; when d1 is not null also d1 ← f'(x) = 0.5/√x and
+     * d2 ← f''(x) = −0.5·d1/x (d1 and d2 both given or both null), in one pass.
+     */
+    void sqrt(long n, DArray x, long xo, DArray y, long yo, DArray d1, long d1o, DArray d2, long d2o);
+
+    /**
+     * y ← max(a, b) elementwise, n elements (NaN in either operand gives NaN); when m is not
+     * null also the selection mask m ← 1 where a ≥ b or a is NaN, else 0 (ties select a).
+     */
+    void max(long n, DArray a, long ao, DArray b, long bo, DArray y, long yo, DArray m, long mo);
+
     // ---------------------------------------------------------------- dense symmetric linear algebra
 
     /**

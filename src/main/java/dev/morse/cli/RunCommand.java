@@ -56,6 +56,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the MNIST IDX files (overrides the spec).")
     Path dataDir;
 
+    @Option(names = "--classpath", paramLabel = "JAR", split = "${sys:path.separator}",
+            description = "Jars or class directories holding the classes of problem kind java (problem.class).")
+    List<Path> classpath;
+
     @Option(names = "--workers", description = "Parallel runs, 1 to " + MAX_WORKERS + " (default: the spec's workers:, "
             + "else one per core on the CPU, one on a GPU).")
     Integer workers;
@@ -65,6 +69,20 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        try {
+            if (classpath != null && !classpath.isEmpty()) {
+                // problem kind java loads its class through the context class loader (JavaProblems)
+                Thread.currentThread().setContextClassLoader(dev.morse.experiment.JavaProblems.classLoader(classpath,
+                        RunCommand.class.getClassLoader(), "--classpath"));
+            }
+            return runBatches();
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+
+    private int runBatches() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         if (!Files.exists(specFile)) {
             throw new UserException("spec file not found: " + specFile);
@@ -112,6 +130,9 @@ public final class RunCommand implements Callable<Integer> {
             outs.add(out != null ? out : Path.of("results", s.name() + (quick ? "-quick" : "")));
         }
         for (int i = 0; i < specs.size(); i++) { // every refusal before any member of a suite runs
+            if (specs.get(i).problem().kind().equals("java")) {
+                dev.morse.experiment.JavaProblems.instantiate(specs.get(i).problem()); // a missing class: exit 2 now
+            }
             Preflight.check(new Preflight.Request(specs.get(i), outs.get(i), resume, si, sn));
         }
         PrintStream progress = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);

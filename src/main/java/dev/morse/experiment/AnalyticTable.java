@@ -24,12 +24,40 @@ public final class AnalyticTable {
     public record Row(int size, String subset, double loss, double index, double gradNormSq) {
     }
 
+    /**
+     * Absolute loss tolerance added to the relative one: near a minimum with ‖g‖² < 1e-10 the
+     * loss is within ‖g‖²/(2λ_min) of the minimum's; far below any loss a network reaches.
+     */
+    static final double LOSS_FLOOR = 1e-10;
+
     private AnalyticTable() {
     }
 
     public static List<Row> compute(Problem problem, Backend backend) {
         DeepLinearAutoencoder ae = problem.deepLinearAutoencoder();
-        return ae == null ? List.of() : compute(ae, backend);
+        if (ae != null) {
+            return compute(ae, backend);
+        }
+        List<double[]> pts = problem.knownCriticalPoints();
+        return pts.isEmpty() ? List.of() : compute(problem.program(), pts, backend);
+    }
+
+    /** The table of a user problem's known critical points (size 0, subset "p1", "p2", …). */
+    static List<Row> compute(dev.morse.ad.Program program, List<double[]> points, Backend backend) {
+        List<Row> rows = new ArrayList<>();
+        int n = program.nParams();
+        try (Plan plan = Plan.compile(program, backend);
+             HessianOperator h = new HessianOperator(backend, n, HessianOperator.Mode.DENSE);
+             MorseIndex.Workspace ws = new MorseIndex.Workspace(backend, n)) {
+            for (int i = 0; i < points.size(); i++) {
+                Linearization lin = plan.at(points.get(i));
+                h.bind(lin);
+                MorseIndex.Spectrum s = MorseIndex.spectrum(h, ws);
+                double idx = s.status().ok() ? s.index(MorseIndex.DEFAULT_THRESHOLD).index() : Double.NaN;
+                rows.add(new Row(0, "p" + (i + 1), lin.value(), idx, lin.gradNormSq()));
+            }
+        }
+        return rows;
     }
 
     /** The table of one deep linear autoencoder, its Hessians on {@code backend}. */
@@ -78,7 +106,9 @@ public final class AnalyticTable {
     /** Whether (loss, index) is an analytic class's: loss within a relative tolerance and the same index. */
     public static boolean matches(List<Row> rows, double loss, double index, double lossTol, double indexTol) {
         for (Row r : rows) {
-            if (Math.abs(r.loss() - loss) <= lossTol * Math.abs(r.loss()) && Math.abs(r.index() - index) <= indexTol) {
+            // LOSS_FLOOR: a point of loss 0 (a global minimum) is matched by losses below it
+            if (Math.abs(r.loss() - loss) <= lossTol * Math.abs(r.loss()) + LOSS_FLOOR
+                    && Math.abs(r.index() - index) <= indexTol) {
                 return true;
             }
         }

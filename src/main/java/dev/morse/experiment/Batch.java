@@ -109,13 +109,14 @@ public final class Batch {
             // writes its first file
             indexRoute = MemoryCheck.require(spec, problem.nParams(), o.workers(), prep);
             Runner.begin(spec, o.out(), o.shardIndex(), o.shardCount());
-            if (problem.deepLinearAutoencoder() != null) {
+            if (problem.deepLinearAutoencoder() != null || !problem.knownCriticalPoints().isEmpty()) {
                 Path csv = o.out().resolve("analytic.csv");
                 if (o.resume() && Files.exists(csv)) {
                     analytic = AnalyticTable.read(csv);
                 } else {
                     log(o, "analytic critical points: computing the loss and Morse index of "
-                            + problem.analyticPoints().size() + " classes");
+                            + Math.max(problem.analyticPoints().size(), problem.knownCriticalPoints().size())
+                            + (problem.custom() != null ? " given points" : " classes"));
                     analytic = AnalyticTable.compute(problem, prep);
                     AnalyticTable.write(csv, analytic);
                 }

@@ -5,12 +5,12 @@ import dev.morse.newton.Iterate;
 import dev.morse.newton.IterateListener;
 import dev.morse.newton.NewtonMr;
 import dev.morse.newton.Run;
-import dev.morse.newton.StopReason;
 import dev.morse.optim.Bfgs;
 import dev.morse.optim.GradientDescent;
 import dev.morse.optim.Lbfgs;
 import dev.morse.optim.LevenbergMarquardt;
 import dev.morse.optim.Snapshots;
+import dev.morse.optim.StopReason;
 import dev.morse.optim.Trajectory;
 import dev.morse.optim.TrajectoryPoint;
 import java.util.ArrayList;
@@ -86,11 +86,10 @@ final class OptimizerSolvers {
                             last ? at.solverIterations() : 0, last ? at.r() : Double.NaN, last ? at.rH() : Double.NaN,
                             Double.NaN, List.of(), last ? t.seconds() : Double.NaN, 0, 0));
                 }
-                StopReason stop = t.stop().equals("gradient floor") ? StopReason.GRAD_FLOOR
-                        : t.stop().equals("non-finite") ? StopReason.NON_FINITE
-                        : t.stop().equals("iterations") ? StopReason.ITERATION_CAP : StopReason.THETA_UNCHANGED;
-                List<String> warnings = t.stop().equals("iterations") || t.stop().equals("gradient floor")
-                        ? List.of() : List.of(t.method() + " stopped: " + t.stop());
+                StopReason stop = t.stop();
+                List<String> warnings = stop == StopReason.ITERATION_CAP || stop == StopReason.GRAD_FLOOR ? List.of()
+                        : List.of(t.method() + " stopped: " + (t.stopDetail() != null ? t.stopDetail()
+                        : stop.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
                 return new Run(t.method(), t.finalTheta(), rows, stop, warnings);
             }
 

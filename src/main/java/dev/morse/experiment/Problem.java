@@ -1,6 +1,8 @@
 package dev.morse.experiment;
 
 import dev.morse.ad.Program;
+import dev.morse.ad.Tracer;
+import dev.morse.ad.Value;
 import dev.morse.data.Dataset;
 import dev.morse.data.Gaussian;
 import dev.morse.data.Mnist;
@@ -8,6 +10,7 @@ import dev.morse.data.Preprocess;
 import dev.morse.nn.Activation;
 import dev.morse.nn.Loss;
 import dev.morse.nn.Mlp;
+import dev.morse.problems.CustomProblem;
 import dev.morse.problems.DeepLinearAutoencoder;
 import dev.morse.problems.Quartic;
 import java.nio.file.Path;
@@ -25,13 +28,40 @@ public final class Problem {
     private final Program program;
     private final Mlp mlp;
     private final DeepLinearAutoencoder dlae;
+    private final CustomProblem custom;
 
     private Problem(String kind, String description, Program program, Mlp mlp, DeepLinearAutoencoder dlae) {
+        this(kind, description, program, mlp, dlae, null);
+    }
+
+    private Problem(String kind, String description, Program program, Mlp mlp, DeepLinearAutoencoder dlae,
+                    CustomProblem custom) {
         this.kind = kind;
         this.description = description;
         this.program = program;
         this.mlp = mlp;
         this.dlae = dlae;
+        this.custom = custom;
+    }
+
+    /** The user's problem behind a {@code kind: java} spec, or null. */
+    public CustomProblem custom() {
+        return custom;
+    }
+
+    /** A user problem's known critical points (checked to have length N), or an empty list. */
+    public List<double[]> knownCriticalPoints() {
+        if (custom == null) {
+            return List.of();
+        }
+        List<double[]> pts = custom.criticalPoints();
+        for (double[] p : pts) {
+            if (p.length != nParams()) {
+                throw new SpecException("problem.class", custom.getClass().getName() + ".criticalPoints(): a point of "
+                        + "length " + p.length + ", but N = " + nParams());
+            }
+        }
+        return pts;
     }
 
     public String kind() {
@@ -62,8 +92,12 @@ public final class Problem {
 
     /** A seeded initial θ: LeCun-normal weights for networks (scaled), N(0, scale²/fan_in) for the linear autoencoder. */
     public double[] init(long seed, double scale) {
-        if (mlp != null) {
-            double[] th = mlp.init(seed);
+        if (mlp != null || custom != null) {
+            double[] th = mlp != null ? mlp.init(seed) : custom.init(seed);
+            if (th == null || th.length != nParams()) {
+                throw new SpecException("problem.class", custom.getClass().getName() + ".init(seed): expected "
+                        + nParams() + " values, got " + (th == null ? "null" : th.length));
+            }
             for (int i = 0; i < th.length; i++) {
                 th[i] *= scale;
             }
@@ -128,6 +162,22 @@ public final class Problem {
                 DeepLinearAutoencoder ae = new DeepLinearAutoencoder(ds.features(), ds.n(), ds.d(), p.hidden());
                 return new Problem(p.kind(), "deep linear autoencoder " + ds.d() + "-" + p.hidden() + "-" + ds.d()
                         + " on " + ds.description(), ae.program(), null, ae);
+            }
+            case "java": {
+                CustomProblem cp = JavaProblems.instantiate(p);
+                String name = cp.getClass().getName();
+                Program prog;
+                try {
+                    Tracer t = new Tracer(cp.nParams());
+                    Value loss = cp.loss(t);
+                    if (p.l2() > 0) {
+                        loss = loss.add(t.theta().l2(p.l2()));
+                    }
+                    prog = t.program(loss);
+                } catch (RuntimeException e) {
+                    throw new SpecException("problem.class", name + ": tracing the loss failed: " + e.getMessage());
+                }
+                return new Problem("java", cp.description() + " (" + name + ")", prog, null, null, cp);
             }
             case "sine-regression": {
                 int n = p.data().n();

@@ -28,7 +28,7 @@ public record Spec(String name, String description, long seed, String backend, i
      * (λ‖θ‖²) or {@code mean} (λ·mean(θ²) = (λ/N)‖θ‖², autocrit's l2 regularizer).
      */
     public record ProblemSpec(String kind, DataSpec data, int[] widths, boolean[] bias, String activation,
-                              String loss, double l2, int hidden, String l2Form) {
+                              String loss, double l2, int hidden, String l2Form, String javaClass, String jar) {
     }
 
     /** Where the data come from and how they are prepared. */
@@ -94,7 +94,8 @@ public record Spec(String name, String description, long seed, String backend, i
         }
     }
 
-    public static final List<String> PROBLEMS = List.of("mlp", "deep-linear-autoencoder", "quartic", "sine-regression");
+    public static final List<String> PROBLEMS = List.of("mlp", "deep-linear-autoencoder", "quartic", "sine-regression",
+            "java");
     public static final List<String> METHODS = List.of("newton-mr", "damped-newton", "gnm", "levenberg-marquardt",
             "bfgs", "lbfgs", "gd", "momentum");
 
@@ -177,7 +178,15 @@ public record Spec(String name, String description, long seed, String backend, i
         double l2 = p.number("l2", 0.0, 0.0, 1e6, false);
         String l2Form = p.str("l2_form", "sum", "sum", "mean");
         int hidden = 0;
+        String javaClass = null;
+        String jar = null;
         switch (kind) {
+            case "java": {
+                // a user's dev.morse.problems.CustomProblem, loaded when the batch starts (JavaProblems)
+                javaClass = p.str("class", null);
+                jar = p.has("jar") ? p.str("jar", null) : null;
+                break;
+            }
             case "mlp": {
                 data = data(p.obj("data") == null ? missing(p, "data") : p.obj("data"));
                 widths = p.ints("widths", null, 1, 1 << 20);
@@ -212,7 +221,7 @@ public record Spec(String name, String description, long seed, String backend, i
         if (l2Form.equals("mean") && !kind.equals("mlp")) {
             throw new SpecException(p.at("l2_form"), "applies to mlp problems only");
         }
-        return new ProblemSpec(kind, data, widths, bias, activation, loss, l2, hidden, l2Form);
+        return new ProblemSpec(kind, data, widths, bias, activation, loss, l2, hidden, l2Form, javaClass, jar);
     }
 
     private static SpecNode missing(SpecNode p, String key) {
@@ -288,7 +297,8 @@ public record Spec(String name, String description, long seed, String backend, i
 
     private static StartSpec start(SpecNode s, ProblemSpec problem) {
         boolean analytic = problem.kind().equals("quartic");
-        String kind = s.str("kind", analytic ? "uniform" : "optimizer", "optimizer", "uniform", "init");
+        String kind = s.str("kind", analytic ? "uniform" : problem.kind().equals("java") ? "init" : "optimizer",
+                "optimizer", "uniform", "init");
         String optimizer = "gd";
         double lr = 0.1;
         double momentum = 0.0;

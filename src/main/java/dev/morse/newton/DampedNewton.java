@@ -7,6 +7,7 @@ import dev.morse.backend.DArray;
 import dev.morse.index.Flatness;
 import dev.morse.index.HessianOperator;
 import dev.morse.krylov.MinresQlp;
+import dev.morse.optim.StopReason;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -5,6 +5,7 @@ import dev.morse.ad.Objective;
 import dev.morse.backend.Backend;
 import dev.morse.backend.DArray;
 import dev.morse.optim.LineSearch;
+import dev.morse.optim.StopReason;
 import java.util.ArrayList;
 import java.util.List;
 

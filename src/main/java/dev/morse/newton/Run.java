@@ -1,6 +1,7 @@
 package dev.morse.newton;
 
 import dev.morse.index.PointClass;
+import dev.morse.optim.StopReason;
 import java.util.List;
 
 /**

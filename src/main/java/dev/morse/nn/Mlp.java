@@ -102,15 +102,58 @@ public final class Mlp {
 
     /** LeCun-normal weights, zero biases (see class comment). */
     public double[] init(long seed) {
+        return init(seed, 0.0);
+    }
+
+    /**
+     * LeCun-normal weights as {@link #init(long)} (the same values for the same seed) and
+     * biases i.i.d. N(0, biasStd²), drawn in θ order from a second stream seeded from
+     * {@code seed}; biasStd = 0 gives zero biases.
+     */
+    public double[] init(long seed, double biasStd) {
+        if (!(biasStd >= 0) || Double.isInfinite(biasStd)) {
+            throw new IllegalArgumentException("biasStd must be finite and ≥ 0, got " + biasStd);
+        }
         Random r = new Random(seed);
+        Random rb = new Random(seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L);
         double[] th = new double[n];
         for (Layer l : layers) {
             double sd = 1.0 / Math.sqrt(l.fanIn());
             for (int i = 0; i < l.fanIn() * l.fanOut(); i++) {
                 th[(int) l.weightOffset() + i] = sd * r.nextGaussian();
             }
+            if (l.hasBias() && biasStd > 0) {
+                for (int j = 0; j < l.fanOut(); j++) {
+                    th[(int) l.biasOffset() + j] = biasStd * rb.nextGaussian();
+                }
+            }
         }
         return th;
+    }
+
+    /**
+     * The loss this MLP was built with on classification data: inputs x (rows × inputs) and
+     * integer labels, plus l2. The loss is named once, in the builder; this is
+     * {@link #crossEntropy} for a cross-entropy network and an error for any other.
+     */
+    public Program program(double[] x, int rows, int[] labels) {
+        if (loss != Loss.CROSS_ENTROPY) {
+            throw new IllegalArgumentException("this MLP was built with loss " + loss + ": give targets (double[]), "
+                    + "not labels");
+        }
+        return crossEntropy(x, rows, labels);
+    }
+
+    /**
+     * The loss this MLP was built with on regression data: inputs x and targets y (rows ×
+     * outputs), plus l2; {@link #mse} for an MSE network and an error for any other.
+     */
+    public Program program(double[] x, int rows, double[] y) {
+        if (loss != Loss.MSE) {
+            throw new IllegalArgumentException("this MLP was built with loss " + loss + ": give integer labels "
+                    + "(int[]), not targets");
+        }
+        return mse(x, rows, y);
     }
 
     /**
@@ -196,8 +239,8 @@ public final class Mlp {
         private int[] widths;
         private boolean[] bias;
         private boolean allBias = true;
-        private Activation activation = Activation.SWISH;
-        private Loss loss = Loss.CROSS_ENTROPY;
+        private Activation activation;
+        private Loss loss;
         private double l2;
 
         /** Input width, hidden widths..., output width. */
@@ -249,6 +292,15 @@ public final class Mlp {
                 Arrays.fill(b, allBias);
             } else if (b.length != widths.length - 1) {
                 throw new IllegalArgumentException(b.length + " bias flags for " + (widths.length - 1) + " layers");
+            }
+            // no silent defaults: the activation and the loss are the model, so they are given
+            if (activation == null) {
+                throw new IllegalArgumentException("an MLP needs its hidden activation: .activation(Activation.X), one of "
+                        + Arrays.toString(Activation.values()));
+            }
+            if (loss == null) {
+                throw new IllegalArgumentException("an MLP needs its loss: .loss(Loss.X), one of "
+                        + Arrays.toString(Loss.values()));
             }
             if (!(l2 >= 0) || Double.isInfinite(l2)) {
                 throw new IllegalArgumentException("l2 must be finite and ≥ 0, got " + l2);

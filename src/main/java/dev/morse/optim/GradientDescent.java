@@ -58,14 +58,15 @@ public final class GradientDescent implements AutoCloseable {
         Recorder rec = new Recorder(be, n, opt.snapshots());
         Linearization lin = obj.at(theta, 0);
         rec.record(0, lin, theta);
-        String stop = "iterations";
+        StopReason stop = StopReason.ITERATION_CAP;
+        String detail = null;
         for (int k = 1; k <= opt.stop().maxIterations(); k++) {
             if (!lin.finite()) {
-                stop = "non-finite";
+                stop = StopReason.NON_FINITE;
                 break;
             }
             if (lin.gradNormSq() < opt.stop().gradNormSqFloor()) {
-                stop = "gradient floor";
+                stop = StopReason.GRAD_FLOOR;
                 break;
             }
             // v ← μv − ηg ; θ ← θ + v
@@ -74,7 +75,7 @@ public final class GradientDescent implements AutoCloseable {
             lin = obj.at(theta, 0);
             rec.record(k, lin, theta);
         }
-        return rec.finish(method, theta, stop);
+        return rec.finish(method, theta, stop, detail);
     }
 
     @Override

@@ -68,18 +68,19 @@ public final class Lbfgs implements AutoCloseable {
         Recorder rec = new Recorder(be, n, opt.snapshots());
         Linearization lin = obj.at(theta, 0);
         rec.record(0, lin, theta);
-        String stop = "iterations";
+        StopReason stop = StopReason.ITERATION_CAP;
+        String detail = null;
         int stored = 0;
         int newest = -1;
         double gamma = 1.0;
         LossAlongDirection merit = new LossAlongDirection(obj);
         for (int k = 1; k <= opt.stop().maxIterations(); k++) {
             if (!lin.finite()) {
-                stop = "non-finite";
+                stop = StopReason.NON_FINITE;
                 break;
             }
             if (lin.gradNormSq() < opt.stop().gradNormSqFloor() || lin.gradNormSq() == 0) {
-                stop = "gradient floor";
+                stop = StopReason.GRAD_FLOOR;
                 break;
             }
             be.copy(n, lin.gradient(), 0, g, 0);
@@ -108,7 +109,8 @@ public final class Lbfgs implements AutoCloseable {
             LineSearch.Result ls = LineSearch.strongWolfe(merit.along(theta, d, trial), f0, slope0, 1.0, opt.c1(),
                     opt.c2(), MAX_STEP, opt.maxEvaluations());
             if (ls.alpha() == 0) {
-                stop = "line search failed";
+                stop = StopReason.THETA_UNCHANGED;
+                detail = "line search failed";
                 break;
             }
             if (!ls.atAlpha()) {
@@ -134,7 +136,7 @@ public final class Lbfgs implements AutoCloseable {
             lin = merit.last();
             rec.record(k, lin, theta);
         }
-        return rec.finish("l-bfgs", theta, stop);
+        return rec.finish("l-bfgs", theta, stop, detail);
     }
 
     @Override

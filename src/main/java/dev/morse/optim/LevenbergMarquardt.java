@@ -89,15 +89,16 @@ public final class LevenbergMarquardt implements AutoCloseable {
         Recorder rec = new Recorder(be, n, opt.snapshots());
         Linearization lin = obj.at(theta, 0);
         rec.record(0, lin, theta);
-        String stop = "iterations";
+        StopReason stop = StopReason.ITERATION_CAP;
+        String detail = null;
         double eps = opt.eps0();
         for (int k = 1; k <= opt.stop().maxIterations(); k++) {
             if (!lin.finite()) {
-                stop = "non-finite";
+                stop = StopReason.NON_FINITE;
                 break;
             }
             if (lin.gradNormSq() < opt.stop().gradNormSqFloor() || lin.gradNormSq() == 0) {
-                stop = "gradient floor";
+                stop = StopReason.GRAD_FLOOR;
                 break;
             }
             final double f0 = opt.merit() == Merit.LOSS ? lin.value() : lin.gradNormSq();
@@ -106,7 +107,8 @@ public final class LevenbergMarquardt implements AutoCloseable {
             be.copy(n, lin.gradient(), 0, step, 0);
             LinalgStatus st = be.syevd(n, hq, 0, w, 0, true);
             if (!st.ok()) {
-                stop = "eigendecomposition failed: " + st;
+                stop = StopReason.THETA_UNCHANGED;
+                detail = "eigendecomposition failed: " + st;
                 break;
             }
             be.download(w, 0, lam, 0, n);
@@ -140,7 +142,8 @@ public final class LevenbergMarquardt implements AutoCloseable {
                 }
             }
             if (!accepted) {
-                stop = "damping limit";
+                stop = StopReason.THETA_UNCHANGED;
+                detail = "damping limit";
                 lin = obj.at(theta, 0); // restore the linearization at the last iterate
                 break;
             }
@@ -148,7 +151,7 @@ public final class LevenbergMarquardt implements AutoCloseable {
             lin = obj.at(theta, 0);
             rec.record(k, lin, theta);
         }
-        return rec.finish("levenberg-marquardt", theta, stop);
+        return rec.finish("levenberg-marquardt", theta, stop, detail);
     }
 
     @Override

@@ -33,9 +33,9 @@ final class Recorder {
         points.add(new TrajectoryPoint(iteration, loss, gradNormSq, th));
     }
 
-    Trajectory finish(String method, DArray theta, String stop) {
+    Trajectory finish(String method, DArray theta, StopReason stop, String detail) {
         double[] th = new double[n];
         be.download(theta, 0, th, 0, n);
-        return new Trajectory(method, points, th, stop, (System.nanoTime() - t0) * 1e-9);
+        return new Trajectory(method, points, th, stop, detail, (System.nanoTime() - t0) * 1e-9);
     }
 }

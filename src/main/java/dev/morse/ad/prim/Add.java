@@ -2,11 +2,11 @@ package dev.morse.ad.prim;
 
 import dev.morse.ad.Buf;
 import dev.morse.ad.Exec;
-import dev.morse.ad.Primitive;
+import dev.morse.ad.LinearPrimitive;
 import dev.morse.ad.Shape;
 
-/** y = a + s·b with s = +1 (add) or -1 (sub): linear, so every rule is a signed sum. */
-public final class Add extends Primitive {
+/** y = a + s·b with s = +1 (add) or -1 (sub), same shapes: linear, so ā = ȳ, b̄ = s·ȳ. */
+public final class Add extends LinearPrimitive {
     private final double s;
 
     private Add(double s) {
@@ -33,45 +33,28 @@ public final class Add extends Primitive {
     }
 
     @Override
-    public void forward(Exec e) {
-        Buf a = e.x(0);
-        Buf b = e.x(1);
-        Buf y = e.y();
-        e.b.copy(y.size, a.a, a.off, y.a, y.off);
-        e.b.axpy(y.size, s, b.a, b.off, y.a, y.off);
-    }
-
-    @Override
-    public void jvp(Exec e, int k) {
-        Buf y = e.ydot();
+    protected void map(Exec e, int k, boolean tangent) {
+        Buf a = in(e, 0, tangent);
+        Buf b = in(e, 1, tangent);
+        Buf y = out(e, tangent);
         long n = k * y.size;
-        if (e.active(0)) {
-            e.b.copy(n, e.xdot(0).a, e.xdot(0).off, y.a, y.off);
+        if (a != null) {
+            e.b.copy(n, a.a, a.off, y.a, y.off);
         } else {
             e.b.fill(n, 0.0, y.a, y.off);
         }
-        if (e.active(1)) {
-            e.b.axpy(n, s, e.xdot(1).a, e.xdot(1).off, y.a, y.off);
+        if (b != null) {
+            e.b.axpy(n, s, b.a, b.off, y.a, y.off);
         }
     }
 
     @Override
-    public void vjp(Exec e) {
-        pull(e, e.ybar(), 1, false);
-    }
-
-    @Override
-    public void tvjp(Exec e, int k) {
-        pull(e, e.ybardot(), k, true);
-    }
-
-    private void pull(Exec e, Buf ybar, int k, boolean tangent) {
-        long n = k * ybar.size;
+    protected void transpose(Exec e, int k, boolean tangent) {
+        Buf yb = outBar(e, tangent);
         for (int i = 0; i < 2; i++) {
-            if (e.active(i)) {
-                Buf xb = tangent ? e.xbardot(i) : e.xbar(i);
-                double beta = tangent ? e.tbeta(i) : e.beta(i);
-                e.b.axpby(n, i == 0 ? 1.0 : s, ybar.a, ybar.off, beta, xb.a, xb.off);
+            Buf xb = inBar(e, i, tangent);
+            if (xb != null) {
+                e.b.axpby(k * yb.size, i == 0 ? 1.0 : s, yb.a, yb.off, beta(e, i, tangent), xb.a, xb.off);
             }
         }
     }

@@ -2,11 +2,11 @@ package dev.morse.ad.prim;
 
 import dev.morse.ad.Buf;
 import dev.morse.ad.Exec;
-import dev.morse.ad.Primitive;
+import dev.morse.ad.LinearPrimitive;
 import dev.morse.ad.Shape;
 
-/** y = Z + 1bᵀ (bias row b broadcast over the rows of Z): ẏ = Ż + 1ḃᵀ; Z̄ = ȳ, b̄ = column sums of ȳ; same for tangents. */
-public final class AddBias extends Primitive {
+/** y = Z + 1bᵀ (bias row b broadcast over the rows of Z): linear, so Z̄ = ȳ, b̄ = column sums of ȳ. */
+public final class AddBias extends LinearPrimitive {
     @Override
     public String name() {
         return "addBias";
@@ -21,45 +21,30 @@ public final class AddBias extends Primitive {
     }
 
     @Override
-    public void forward(Exec e) {
-        Buf z = e.x(0);
-        Buf bias = e.x(1);
-        Buf y = e.y();
-        e.b.copy(y.size, z.a, z.off, y.a, y.off);
-        e.b.addRowVector(y.rows, y.cols, 1, 1.0, bias.a, bias.off, false, y.a, y.off);
-    }
-
-    @Override
-    public void jvp(Exec e, int k) {
-        Buf y = e.ydot();
-        if (e.active(0)) {
-            e.b.copy(k * y.size, e.xdot(0).a, e.xdot(0).off, y.a, y.off);
+    protected void map(Exec e, int k, boolean tangent) {
+        Buf z = in(e, 0, tangent);
+        Buf bias = in(e, 1, tangent);
+        Buf y = out(e, tangent);
+        if (z != null) {
+            e.b.copy(k * y.size, z.a, z.off, y.a, y.off);
         } else {
             e.b.fill(k * y.size, 0.0, y.a, y.off);
         }
-        if (e.active(1)) {
-            e.b.addRowVector(y.rows, y.cols, k, 1.0, e.xdot(1).a, e.xdot(1).off, true, y.a, y.off);
+        if (bias != null) {
+            e.b.addRowVector(y.rows, y.cols, k, 1.0, bias.a, bias.off, true, y.a, y.off);
         }
     }
 
     @Override
-    public void vjp(Exec e) {
-        pull(e, e.ybar(), 1, false);
-    }
-
-    @Override
-    public void tvjp(Exec e, int k) {
-        pull(e, e.ybardot(), k, true);
-    }
-
-    private void pull(Exec e, Buf yb, int k, boolean tangent) {
-        if (e.active(0)) {
-            Buf zb = tangent ? e.xbardot(0) : e.xbar(0);
-            e.b.axpby(k * yb.size, 1.0, yb.a, yb.off, tangent ? e.tbeta(0) : e.beta(0), zb.a, zb.off);
+    protected void transpose(Exec e, int k, boolean tangent) {
+        Buf yb = outBar(e, tangent);
+        Buf zb = inBar(e, 0, tangent);
+        if (zb != null) {
+            e.b.axpby(k * yb.size, 1.0, yb.a, yb.off, beta(e, 0, tangent), zb.a, zb.off);
         }
-        if (e.active(1)) {
-            Buf bb = tangent ? e.xbardot(1) : e.xbar(1);
-            e.b.columnSums(yb.rows, yb.cols, k, 1.0, yb.a, yb.off, tangent ? e.tbeta(1) : e.beta(1), bb.a, bb.off);
+        Buf bb = inBar(e, 1, tangent);
+        if (bb != null) {
+            e.b.columnSums(yb.rows, yb.cols, k, 1.0, yb.a, yb.off, beta(e, 1, tangent), bb.a, bb.off);
         }
     }
 }

@@ -2,11 +2,11 @@ package dev.morse.ad.prim;
 
 import dev.morse.ad.Buf;
 import dev.morse.ad.Exec;
-import dev.morse.ad.Primitive;
+import dev.morse.ad.LinearPrimitive;
 import dev.morse.ad.Shape;
 
-/** y = c·Σᵢ xᵢ (c = 1 for sum, 1/size for mean): ẏ = cΣẋ; x̄ = cȳ·1; (x̄)˙ = c(ȳ)˙·1. */
-public final class Sum extends Primitive {
+/** y = c·Σᵢ xᵢ (c = 1 for sum, 1/size for mean): linear, x̄ = cȳ·1. */
+public final class Sum extends LinearPrimitive {
     private final boolean mean;
 
     public Sum(boolean mean) {
@@ -28,28 +28,16 @@ public final class Sum extends Primitive {
     }
 
     @Override
-    public void forward(Exec e) {
-        Buf x = e.x(0);
-        e.b.sums(x.size, 1, c(x), x.a, x.off, 0.0, e.y().a, e.y().off);
+    protected void map(Exec e, int k, boolean tangent) {
+        Buf x = in(e, 0, tangent);
+        Buf y = out(e, tangent);
+        e.b.sums(x.size, k, c(x), x.a, x.off, 0.0, y.a, y.off);
     }
 
     @Override
-    public void jvp(Exec e, int k) {
-        Buf x = e.xdot(0);
-        e.b.sums(x.size, k, c(x), x.a, x.off, 0.0, e.ydot().a, e.ydot().off);
-    }
-
-    @Override
-    public void vjp(Exec e) {
-        Buf x = e.xbar(0);
-        Buf y = e.ybar();
-        e.b.scaleByScalar(x.size, 1, c(x), y.a, y.off, false, null, 0, false, e.beta(0), x.a, x.off);
-    }
-
-    @Override
-    public void tvjp(Exec e, int k) {
-        Buf x = e.xbardot(0);
-        Buf y = e.ybardot();
-        e.b.scaleByScalar(x.size, k, c(x), y.a, y.off, true, null, 0, false, e.tbeta(0), x.a, x.off);
+    protected void transpose(Exec e, int k, boolean tangent) {
+        Buf x = inBar(e, 0, tangent);
+        Buf y = outBar(e, tangent);
+        e.b.scaleByScalar(x.size, k, c(x), y.a, y.off, true, null, 0, false, beta(e, 0, tangent), x.a, x.off);
     }
 }

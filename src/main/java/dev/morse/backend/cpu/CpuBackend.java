@@ -651,6 +651,72 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    // ---------------------------------------------------------------- extension primitives
+
+    @Override
+    public void transpose(int rows, int cols, int k, double alpha, DArray x, long xo, double beta, DArray y, long yo) {
+        live();
+        DoubleBuffer xb = b(x);
+        DoubleBuffer yb = b(y);
+        long size = (long) rows * cols;
+        for (int blk = 0; blk < k; blk++) {
+            long xj = xo + blk * size;
+            long yj = yo + blk * size;
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    int yi = i(yj + (long) c * rows + r);
+                    double v = alpha * xb.get(i(xj + (long) r * cols + c));
+                    yb.put(yi, beta == 0.0 ? v : beta * yb.get(yi) + v);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void sqrt(long n, DArray x, long xo, DArray y, long yo, DArray d1, long d1o, DArray d2, long d2o) {
+        live();
+        if ((d1 == null) != (d2 == null)) {
+            throw new IllegalArgumentException("sqrt: d1 and d2 must both be given or both be null");
+        }
+        DoubleBuffer xb = b(x);
+        DoubleBuffer yb = b(y);
+        DoubleBuffer ab = d1 == null ? null : b(d1);
+        DoubleBuffer bb = d2 == null ? null : b(d2);
+        int m = i(n);
+        int xi = i(xo);
+        int yi = i(yo);
+        for (int j = 0; j < m; j++) {
+            double v = xb.get(xi + j);
+            double s = Math.sqrt(v);
+            yb.put(yi + j, s);
+            if (ab != null) {
+                // the kernel morse_sqrt evaluates the same expressions in the same order
+                double a = 0.5 / s;
+                ab.put(i(d1o) + j, a);
+                bb.put(i(d2o) + j, -0.5 * a / v);
+            }
+        }
+    }
+
+    @Override
+    public void max(long n, DArray a, long ao, DArray bv, long bo, DArray y, long yo, DArray m, long mo) {
+        live();
+        DoubleBuffer ab = b(a);
+        DoubleBuffer bb = b(bv);
+        DoubleBuffer yb = b(y);
+        DoubleBuffer mb = m == null ? null : b(m);
+        int len = i(n);
+        for (int j = 0; j < len; j++) {
+            double u = ab.get(i(ao) + j);
+            double w = bb.get(i(bo) + j);
+            boolean first = u >= w || u != u;
+            yb.put(i(yo) + j, first ? u : w);
+            if (mb != null) {
+                mb.put(i(mo) + j, first ? 1.0 : 0.0);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- LAPACK
 
     private void ensureWork(long n) {

@@ -22,7 +22,6 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasFillMode;
-import jcuda.jcublas.cublasPointerMode;
 import jcuda.jcusolver.JCusolverDn;
 import jcuda.jcusolver.cusolverEigMode;
 
@@ -40,9 +39,8 @@ import jcuda.jcusolver.cusolverEigMode;
  *
  * <p><b>Pointer mode.</b> HOST: α and β come from Java, and dot / nrm2 return to the host as
  * the Backend contract says (such a call waits for its result: it is a synchronization
- * point, which the Krylov solvers' scalar recurrences need anyway). Results that should
- * stay on the device for the next kernel use {@link #dotToDevice} / {@link #nrm2ToDevice}
- * (DEVICE mode for that call only).
+ * point, which the Krylov solvers' scalar recurrences need anyway). Scalars that feed the
+ * next kernel never leave the device: they are written by morse's reductions.
  *
  * <p>Transfers ({@link #upload}, {@link #download}) first wait for the stream, so they see
  * (and do not disturb) all queued work. Allocation counting is the CPU backend's:
@@ -505,40 +503,6 @@ public final class CudaBackend implements Backend {
         return norm;
     }
 
-    /** r[ro] ← xᵀy on the device (DEVICE pointer mode for this call): nothing waits. */
-    public void dotToDevice(int n, DArray x, long xo, DArray y, long yo, DArray r, long ro) {
-        live();
-        CudaArray xa = c(x);
-        CudaArray ya = c(y);
-        CudaArray ra = c(r);
-        KernelOps.nonNegative(n, "n");
-        KernelOps.range(xa, xo, n, "dot x");
-        KernelOps.range(ya, yo, n, "dot y");
-        KernelOps.range(ra, ro, 1, "dot result");
-        JCublas2.cublasSetPointerMode(ctx.cublas(), cublasPointerMode.CUBLAS_POINTER_MODE_DEVICE);
-        try {
-            JCublas2.cublasDdot(ctx.cublas(), n, at(xa, xo), 1, at(ya, yo), 1, at(ra, ro));
-        } finally {
-            JCublas2.cublasSetPointerMode(ctx.cublas(), cublasPointerMode.CUBLAS_POINTER_MODE_HOST);
-        }
-    }
-
-    /** r[ro] ← ‖x‖₂ on the device (DEVICE pointer mode for this call). */
-    public void nrm2ToDevice(int n, DArray x, long xo, DArray r, long ro) {
-        live();
-        CudaArray xa = c(x);
-        CudaArray ra = c(r);
-        KernelOps.nonNegative(n, "n");
-        KernelOps.range(xa, xo, n, "nrm2 x");
-        KernelOps.range(ra, ro, 1, "nrm2 result");
-        JCublas2.cublasSetPointerMode(ctx.cublas(), cublasPointerMode.CUBLAS_POINTER_MODE_DEVICE);
-        try {
-            JCublas2.cublasDnrm2(ctx.cublas(), n, at(xa, xo), 1, at(ra, ro));
-        } finally {
-            JCublas2.cublasSetPointerMode(ctx.cublas(), cublasPointerMode.CUBLAS_POINTER_MODE_HOST);
-        }
-    }
-
     // ---------------------------------------------------------------- BLAS-2/3
 
     /** Checks a row-major rows×cols operand with leading dimension ld at offset off. */
@@ -699,6 +663,48 @@ public final class CudaBackend implements Backend {
                            double a, double b, DArray dp, long dpo) {
         live();
         ops.softmaxJvp(rows, cols, k, c(p), po, c(dz), dzo, a, b, c(dp), dpo);
+    }
+
+    // ---------------------------------------------------------------- extension primitives
+
+    @Override
+    public void transpose(int rows, int cols, int k, double alphaV, DArray x, long xo, double betaV, DArray y, long yo) {
+        live();
+        KernelOps.nonNegative(rows, "rows");
+        KernelOps.nonNegative(cols, "cols");
+        KernelOps.nonNegative(k, "k");
+        long size = (long) rows * cols;
+        CudaArray xa = c(x);
+        CudaArray ya = c(y);
+        KernelOps.range(xa, xo, size * k, "transpose x");
+        KernelOps.range(ya, yo, size * k, "transpose y");
+        if (size == 0 || k == 0) {
+            return;
+        }
+        if (betaV == 0.0) {
+            // geam would read y scaled by 0 (NaN · 0 = NaN); the contract ignores y's contents
+            ops.fill(size * k, 0.0, ya, yo);
+        }
+        alpha[0] = alphaV;
+        beta[0] = betaV;
+        for (int j = 0; j < k; j++) {
+            // row-major x_j (rows×cols) is column-major cols×rows; y_j = x_jᵀ row-major (cols×rows)
+            // is column-major rows×cols: C = α·op(A) + β·C with op = T, in place (C = B, ldb = ldc)
+            JCublas2.cublasDgeam(ctx.cublas(), CUBLAS_OP_T, CUBLAS_OP_N, rows, cols, alphaP, at(xa, xo + j * size), cols,
+                    betaP, at(ya, yo + j * size), rows, at(ya, yo + j * size), rows);
+        }
+    }
+
+    @Override
+    public void sqrt(long n, DArray x, long xo, DArray y, long yo, DArray d1, long d1o, DArray d2, long d2o) {
+        live();
+        ops.sqrt(n, c(x), xo, c(y), yo, d1 == null ? null : c(d1), d1o, d2 == null ? null : c(d2), d2o);
+    }
+
+    @Override
+    public void max(long n, DArray a, long ao, DArray b, long bo, DArray y, long yo, DArray m, long mo) {
+        live();
+        ops.max(n, c(a), ao, c(b), bo, c(y), yo, m == null ? null : c(m), mo);
     }
 
     // ---------------------------------------------------------------- cuSOLVER

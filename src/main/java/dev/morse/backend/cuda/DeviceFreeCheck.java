@@ -151,8 +151,10 @@ public final class DeviceFreeCheck {
         List<Row> rows = new ArrayList<>();
         String want = KernelSources.sha256();
         boolean fresh = want.equals(m.getProperty("sources.sha256"));
-        List<String> modules = Arrays.stream(KernelModule.values()).map(KernelModule::baseName).toList();
-        boolean sameModules = modules.equals(List.of(m.getProperty("modules", "").trim().split("\\s+")));
+        // the manifest lists modules in file-name order (native/build-kernels.sh globs kernels/*.cu)
+        List<String> modules = Arrays.stream(KernelModule.values()).map(KernelModule::baseName).sorted().toList();
+        boolean sameModules = modules.equals(Arrays.stream(m.getProperty("modules", "").trim().split("\\s+"))
+                .sorted().toList());
         rows.add(new Row("fatbin manifest", fresh && sameModules, "nvcc " + m.getProperty("nvcc") + "; sources.sha256 "
                 + (fresh ? "matches the packaged sources" : "is " + m.getProperty("sources.sha256") + ", sources are " + want)
                 + "; modules " + m.getProperty("modules")));

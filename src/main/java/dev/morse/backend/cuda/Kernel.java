@@ -43,7 +43,9 @@ public enum Kernel {
             I32, I32, I32, PTR_F64, PTR_I32, PTR_F64, PTR_F64, PTR_F64, PTR_F64),
     SOFTMAX_XENT_LOSS(KernelModule.SOFTMAX, "morse_softmax_xent_loss", I32, I32, PTR_F64, PTR_F64),
     SOFTMAX_JVP(KernelModule.SOFTMAX, "morse_softmax_jvp",
-            I32, I32, I32, PTR_F64, PTR_F64, F64, F64, PTR_F64);
+            I32, I32, I32, PTR_F64, PTR_F64, F64, F64, PTR_F64),
+    SQRT(KernelModule.POINTWISE, "morse_sqrt", I64, PTR_F64, PTR_F64, PTR_F64, PTR_F64),
+    MAX(KernelModule.POINTWISE, "morse_max", I64, PTR_F64, PTR_F64, PTR_F64, PTR_F64);
 
     private final KernelModule module;
     private final String symbol;

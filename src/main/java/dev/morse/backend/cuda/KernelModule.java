@@ -4,7 +4,8 @@ package dev.morse.backend.cuda;
 public enum KernelModule {
     ELEMENTWISE("elementwise"),
     REDUCE("reduce"),
-    SOFTMAX("softmax");
+    SOFTMAX("softmax"),
+    POINTWISE("pointwise");
 
     private final String baseName;
 

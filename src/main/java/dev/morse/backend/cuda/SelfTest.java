@@ -389,6 +389,27 @@ public final class SelfTest {
                 lr.close();
             }
         });
+        guarded("transpose / sqrt / max (extension primitives)", () -> {
+            int r = 300;
+            int c = 70;
+            Pair x = pair(uniform(r * c * 2, -4, 4));
+            Pair y = pair(uniform(r * c * 2, -1, 1));
+            dev.transpose(r, c, 2, 1.5, x.d, 0, 0.5, y.d, 0);
+            ref.transpose(r, c, 2, 1.5, x.r, 0, 0.5, y.r, 0);
+            row("transpose (geam)", y.err(), ELEMENTWISE_TOL);
+            Pair p = pair(uniform(r * c, 0.01, 9));
+            Pair s = pair(new double[r * c]);
+            Pair d1 = pair(new double[r * c]);
+            Pair d2 = pair(new double[r * c]);
+            dev.sqrt(r * c, p.d, 0, s.d, 0, d1.d, 0, d2.d, 0);
+            ref.sqrt(r * c, p.r, 0, s.r, 0, d1.r, 0, d2.r, 0);
+            row("sqrt (√x, f', f'')", max(s, d1, d2), ELEMENTWISE_TOL);
+            Pair mx = pair(new double[r * c]);
+            Pair mask = pair(new double[r * c]);
+            dev.max(r * c, x.d, 0, y.d, 0, mx.d, 0, mask.d, 0);
+            ref.max(r * c, x.r, 0, y.r, 0, mx.r, 0, mask.r, 0);
+            row("max (value, mask)", max(mx, mask), ELEMENTWISE_TOL);
+        });
         guarded("syevd / inertia", () -> {
             int k = 64;
             double[] a = uniform(k * k, -1, 1);

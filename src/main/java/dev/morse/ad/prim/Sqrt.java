@@ -1,0 +1,72 @@
+package dev.morse.ad.prim;
+
+import dev.morse.ad.Buf;
+import dev.morse.ad.Exec;
+import dev.morse.ad.Primitive;
+import dev.morse.ad.Scratch;
+import dev.morse.ad.Shape;
+
+/**
+ * Elementwise y = √x ({@link dev.morse.backend.Backend#sqrt}), with the rules of any
+ * elementwise function: ẏ = f'(x)ẋ;  x̄ = f'(x)ȳ;  (x̄)˙ = f''(x)ẋȳ + f'(x)(ȳ)˙, where
+ * f' = 1/(2√x), f'' = −1/(4x√x). Linearizing keeps d1 = f'(x) and c = f''(x)∘ȳ.
+ */
+public final class Sqrt extends Primitive {
+    @Override
+    public String name() {
+        return "sqrt";
+    }
+
+    @Override
+    public Shape shape(Shape[] in) {
+        return in[0];
+    }
+
+    @Override
+    public Scratch[] scratch(Shape[] in, Shape out) {
+        return new Scratch[] {new Scratch(out.size(), false), new Scratch(out.size(), false)};
+    }
+
+    @Override
+    public void forward(Exec e) {
+        Buf x = e.x(0);
+        Buf y = e.y();
+        if (e.linearizing()) {
+            Buf d1 = e.scratch(0);
+            Buf d2 = e.scratch(1);
+            e.b.sqrt(y.size, x.a, x.off, y.a, y.off, d1.a, d1.off, d2.a, d2.off);
+        } else {
+            e.b.sqrt(y.size, x.a, x.off, y.a, y.off, null, 0, null, 0);
+        }
+    }
+
+    @Override
+    public void jvp(Exec e, int k) {
+        Buf d1 = e.scratch(0);
+        Buf x = e.xdot(0);
+        Buf y = e.ydot();
+        e.b.mulShared(y.size, k, 1.0, d1.a, d1.off, x.a, x.off, 0.0, y.a, y.off);
+    }
+
+    @Override
+    public void vjp(Exec e) {
+        Buf d1 = e.scratch(0);
+        Buf c = e.scratch(1);
+        Buf yb = e.ybar();
+        Buf xb = e.xbar(0);
+        e.b.mulShared(yb.size, 1, 1.0, d1.a, d1.off, yb.a, yb.off, e.beta(0), xb.a, xb.off);
+        // c ← f''(x)∘ȳ, the curvature term of every later tangent-of-VJP at this point
+        e.b.mulShared(yb.size, 1, 1.0, yb.a, yb.off, c.a, c.off, 0.0, c.a, c.off);
+    }
+
+    @Override
+    public void tvjp(Exec e, int k) {
+        Buf d1 = e.scratch(0);
+        Buf c = e.scratch(1);
+        Buf xd = e.xdot(0);
+        Buf ybd = e.ybardot();
+        Buf out = e.xbardot(0);
+        e.b.mul2Shared(ybd.size, k, c.a, c.off, xd.a, xd.off, d1.a, d1.off, ybd.a, ybd.off,
+                e.tbeta(0), out.a, out.off);
+    }
+}
