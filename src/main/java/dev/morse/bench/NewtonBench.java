@@ -5,6 +5,7 @@ import dev.morse.backend.Backend;
 import dev.morse.experiment.Executor;
 import dev.morse.experiment.Problem;
 import dev.morse.experiment.Spec;
+import dev.morse.experiment.StartPoints;
 import dev.morse.newton.Iterate;
 import dev.morse.newton.NewtonMr;
 import dev.morse.newton.Run;
@@ -18,8 +19,10 @@ import java.util.function.Supplier;
 /**
  * Batch throughput: a fixed number of Newton-MR iterations on an experiment's problem, end to
  * end (linearizations, MINRES-QLP with its HVPs or the assembled Hessian, line searches), from
- * one seeded start point drawn as the spec draws its trajectories' first points, repeated;
- * median, min and max wall time. The gradient floor is off so every repetition does the same
+ * one start point made by the spec's own recipe shortened to one trajectory of at most
+ * {@link #START_STEPS} optimizer steps (the middle of {@link #START_CANDIDATES} points uniform
+ * in loss), so the Newton systems are like a batch's and not those of a random θ, which
+ * need MINRES-QLP's whole budget; repeated; median, min and max wall time. The gradient floor is off so every repetition does the same
  * work (a stop before the cap is reported). From the seconds per iteration it projects the
  * whole batch of the spec (runs × iterations of its Newton-MR method over the workers), an
  * upper bound since runs that reach a critical point stop early.
@@ -28,6 +31,11 @@ public final class NewtonBench {
     /** The experiments timed by default: E2 (deep linear autoencoder), E5 and E6 (MNIST networks). */
     public static final List<String> SPECS = List.of("e2-dlae-newton.yaml", "e5-mnist-autoencoder.yaml",
             "e6-mnist-classifier.yaml");
+
+    /** Optimizer steps of the one trajectory the start point is taken from. */
+    public static final int START_STEPS = 200;
+    /** Points drawn uniform in loss on it; the middle one is the start. */
+    public static final int START_CANDIDATES = 3;
 
     /** What to run: T iterations, R timed repetitions, BLAS threads and batch workers for the projection. */
     public record Options(int iterations, int repeats, int threads, int workers, boolean quick, Path dataDir) {
@@ -71,11 +79,11 @@ public final class NewtonBench {
         err.println("bench newton: " + spec.name() + ": building the problem");
         err.flush();
         Problem problem = Problem.build(spec.problem(), o.dataDir());
-        double[] theta0 = problem.init(spec.seed(), spec.start());
         NewtonMr.Options opt = Executor.newtonOptions(m).withMaxIterations(o.iterations()).withGradNormSqFloor(0.0);
         int examples = spec.problem().data() == null ? 0 : spec.problem().data().n();
         try (Backend b = opener.get(); Plan plan = Plan.compile(problem.program(), b);
              NewtonMr newton = new NewtonMr(plan, opt)) {
+            double[] theta0 = startPoint(spec, problem, b);
             String hessian = newton.denseHessian() ? "dense" : "matrix-free";
             err.println("bench newton: " + spec.name() + ": N = " + plan.n() + ", " + hessian + " Hessian, "
                     + o.iterations() + " iterations × " + o.repeats() + " (+1 warm-up)");
@@ -94,13 +102,29 @@ public final class NewtonBench {
         }
     }
 
+    /** The spec's start recipe on one short trajectory (see the class comment); a random θ for other kinds. */
+    static double[] startPoint(Spec spec, Problem problem, Backend b) {
+        Spec.StartSpec s = spec.start();
+        if (!s.kind().equals("optimizer")) {
+            return problem.init(spec.seed(), s);
+        }
+        Spec.StartSpec shortened = new Spec.StartSpec(s.kind(), s.optimizer(), s.lr(), s.momentum(),
+                Math.min(s.steps(), START_STEPS), 1, s.select(), 0.0, 0.0, s.box(), s.initScale(), s.biasShift(),
+                s.initScheme(), s.initStd());
+        Spec one = new Spec(spec.name(), spec.description(), spec.seed(), spec.backend(), spec.workers(),
+                spec.problem(), shortened, spec.methods(), spec.record(), spec.index(), spec.hash(), spec.canonical());
+        List<StartPoints.StartPoint> points = StartPoints.make(one, problem, b, START_CANDIDATES);
+        return points.get(START_CANDIDATES / 2).theta();
+    }
+
     /** The markdown table of a run. */
     public static String markdown(List<Row> rows, String machine, String command, Options o) {
         StringBuilder sb = new StringBuilder("# morse bench newton\n\n");
         sb.append("- machine: ").append(machine).append("\n");
         sb.append("- command: `").append(command).append("`\n");
-        sb.append("- ").append(o.iterations()).append(" Newton-MR iterations per repetition from one seeded start point ")
-                .append("(the spec's init scheme and seed), gradient floor off; ").append(o.repeats())
+        sb.append("- ").append(o.iterations()).append(" Newton-MR iterations per repetition from one start point ")
+                .append("(the spec's start recipe on one trajectory of at most ").append(START_STEPS)
+                .append(" steps, the middle of ").append(START_CANDIDATES).append(" points uniform in loss), gradient floor off; ").append(o.repeats())
                 .append(" timed repetitions after one warm-up; BLAS threads ").append(o.threads()).append("\n");
         sb.append("- projected batch: the spec's runs × iterations at the measured s/iteration over ").append(o.workers())
                 .append(" workers (an upper bound: runs that reach a critical point stop early; workers share memory ")

@@ -199,7 +199,9 @@ public final class BenchCommand implements Runnable {
                 }
                 Files.deleteIfExists(tmp);
                 return new PeerResult(rows, "libtorch 2.7.1 (org.bytedeco:pytorch 2.7.1-1.5.12), " + threads
-                        + " threads, " + peerReps + " reps");
+                        + " threads, " + peerReps + " reps; \"libtorch\" is the fastest of its formulations per network and "
+                        + "operation (linear-silu: torch.linear, W [out, in], native silu; addmm-xsigmoid: addmm, W [in, out], "
+                        + "x·sigmoid(x)), each formulation's own rows are in hvp.csv");
             } catch (IOException e) {
                 return new PeerResult(List.of(), "libtorch peer skipped: " + e.getMessage());
             } catch (InterruptedException e) {
