@@ -163,6 +163,59 @@ class ElementwiseAbBench {
         }
     }
 
+    /**
+     * Opt-in (-Dmorse.ab.gemm=MxNxK[,...], e.g. 10000x12x16): row-major C[M,N] = A[M,K]·B[K,N] and the
+     * adjoint-shaped Aᵀ·C (K×N from M rows), with OpenBLAS on one thread against two, alternating.
+     */
+    @Test
+    void gemmThreads() {
+        String shapes = System.getProperty("morse.ab.gemm");
+        Assumptions.assumeTrue(shapes != null && !shapes.isBlank(), "opt-in: -Dmorse.ab.gemm=MxNxK[,...]");
+        int threads0 = CpuBackend.threads();
+        StringBuilder sb = new StringBuilder("dgemm, µs (median of 21 alternating rounds): 1 thread / 2 threads\n");
+        try (CpuBackend b = new CpuBackend()) {
+            for (String sh : shapes.split(",")) {
+                String[] f = sh.trim().split("x");
+                int m = Integer.parseInt(f[0]);
+                int n = Integer.parseInt(f[1]);
+                int k = Integer.parseInt(f[2]);
+                DArray a = b.alloc((long) m * k);
+                DArray bm = b.alloc((long) k * n);
+                DArray c = b.alloc((long) m * n);
+                b.fill((long) m * k, 0.5, a, 0);
+                b.fill((long) k * n, 0.25, bm, 0);
+                b.fill((long) m * n, 0.125, c, 0);
+                for (int op = 0; op < 2; op++) {
+                    double[][] t = new double[2][21];
+                    for (int round = -5; round < 21; round++) {
+                        for (int th = 0; th < 2; th++) {
+                            CpuBackend.setThreads(th + 1);
+                            long t0 = System.nanoTime();
+                            for (int rep = 0; rep < 20; rep++) {
+                                if (op == 0) {
+                                    b.gemm(false, false, m, n, k, 1.0, a, 0, k, bm, 0, n, 0.0, c, 0, n);
+                                } else {
+                                    b.gemm(true, false, k, n, m, 1.0, a, 0, k, c, 0, n, 0.0, bm, 0, n);
+                                }
+                            }
+                            if (round >= 0) {
+                                t[th][round] = (System.nanoTime() - t0) / 1e3 / 20;
+                            }
+                        }
+                    }
+                    sb.append(String.format(Locale.ROOT, "  %-14s %-6s %9.1f %9.1f  ratio 2/1 %.2f%n", sh.trim(),
+                            op == 0 ? "A·B" : "Aᵀ·C", median(t[0]), median(t[1]), median(t[1]) / median(t[0])));
+                }
+                a.close();
+                bm.close();
+                c.close();
+            }
+        } finally {
+            CpuBackend.setThreads(threads0);
+        }
+        System.err.print(sb);
+    }
+
     private static double median(double[] x) {
         double[] s = x.clone();
         Arrays.sort(s);
