@@ -128,13 +128,15 @@ public final class NewtonBench {
                 .append(" timed repetitions after one warm-up; BLAS threads ").append(o.threads()).append("\n");
         sb.append("- projected batch: the spec's runs × iterations at the measured s/iteration over ").append(o.workers())
                 .append(" workers (an upper bound: runs that reach a critical point stop early; workers share memory ")
-                .append("bandwidth, which this single-process measurement does not see)\n\n");
-        sb.append("| spec | N | examples | Hessian | iterations | HVPs | median s (min-max) | s/iteration | ms/HVP | ")
-                .append("batch | projected batch h |\n");
-        sb.append("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                .append("bandwidth, which this single-process measurement does not see; and the first iterations from a start ")
+                .append("point need more HVPs than a batch's average, so rescale by HVPs/iteration: see docs/bench/README.md)\n\n");
+        sb.append("| spec | N | examples | Hessian | iterations | HVPs | HVPs/iteration | median s (min-max) | s/iteration | ")
+                .append("ms/HVP | batch | projected batch h |\n");
+        sb.append("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %d | %d | %.3f (%.3f-%.3f) | %.4f | %.3f | %d × %d | %.2f |%n",
-                    r.spec(), r.n(), r.examples(), r.hessian(), r.steps(), r.hvps(), r.t().medianS(), r.t().minS(),
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %d | %d | %.1f | %.3f (%.3f-%.3f) | %.4f | %.3f | %d × %d | %.2f |%n",
+                    r.spec(), r.n(), r.examples(), r.hessian(), r.steps(), r.hvps(), r.hvps() / (double) Math.max(1, r.steps()),
+                    r.t().medianS(), r.t().minS(),
                     r.t().maxS(), r.secondsPerIteration(), r.msPerHvp(), r.runs(), r.runIterations(),
                     r.projectedBatchHours()));
         }
