@@ -14,10 +14,19 @@ import java.util.concurrent.locks.LockSupport;
  * per core sets the BLAS to one thread, and then every loop stays on its caller's thread).
  */
 final class CpuSplit implements AutoCloseable {
-    /** Elements below which a loop stays on one thread: handing half to the worker costs microseconds. */
+    /**
+     * Elements below which a loop with a transcendental function (exp, tanh per element: ~10 ns
+     * each) stays on one thread: handing half to the worker costs microseconds.
+     */
     static final int MIN_SPLIT = 1 << 15;
-    /** How long the idle worker waits for the next half before parking (between two loops of one HVP). */
-    private static final long SPIN_NANOS = 200_000;
+    /**
+     * The same for the multiply-add loops (~0.3 ns per element once tiled): they split only when
+     * large enough that waking the worker is certainly paid back, since on a busy machine the
+     * second thread may not be scheduled at once (narrow networks' 10⁵-element tangents stay on one).
+     */
+    static final int MIN_SPLIT_ARITHMETIC = 1 << 18;
+    /** How long the idle worker waits, yielding, for the next half before parking. */
+    private static final long SPIN_NANOS = 50_000;
 
     /** Process-wide switch (system property morse.cpu.split=false turns splitting off, for A/B timing). */
     static volatile boolean enabled = !"false".equals(System.getProperty("morse.cpu.split"));
@@ -217,7 +226,9 @@ final class CpuSplit implements AutoCloseable {
             return;
         }
         long elements = (long) units * Math.max(1, width);
-        if (units < 2 || elements < MIN_SPLIT || !enabled || CpuBackend.threads() < 2) {
+        boolean transcendental = op == Op.UNARY || op == Op.DERIVATIVES || (op == Op.BIAS_ROWS && f != null);
+        if (units < 2 || elements < (transcendental ? MIN_SPLIT : MIN_SPLIT_ARITHMETIC) || !enabled
+                || CpuBackend.threads() < 2) {
             exec(main, 0, units);
             return;
         }
