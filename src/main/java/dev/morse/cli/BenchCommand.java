@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
 /** {@code morse bench SUITE}: timing tables across backends and sizes, with peers. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks. Suites: hvp (gradient and Hessian-vector products of MLPs, with libtorch and the dgemm peak), "
-                + "index (the Morse index past the dense limit: SLQ band, Lanczos extremes, inertia against dsyevd).",
-        subcommands = {BenchCommand.Hvp.class, IndexBenchCommand.class})
+                + "index (the Morse index past the dense limit: SLQ band, Lanczos extremes, inertia against dsyevd), "
+                + "newton (Newton-MR iterations end to end on the problems of E2, E5 and E6).",
+        subcommands = {BenchCommand.Hvp.class, IndexBenchCommand.class, NewtonBenchCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -198,7 +199,9 @@ public final class BenchCommand implements Runnable {
                 }
                 Files.deleteIfExists(tmp);
                 return new PeerResult(rows, "libtorch 2.7.1 (org.bytedeco:pytorch 2.7.1-1.5.12), " + threads
-                        + " threads, " + peerReps + " reps");
+                        + " threads, " + peerReps + " reps; \"libtorch\" is the fastest of its formulations per network and "
+                        + "operation (linear-silu: torch.linear, W [out, in], native silu; addmm-xsigmoid: addmm, W [in, out], "
+                        + "x·sigmoid(x)), each formulation's own rows are in hvp.csv");
             } catch (IOException e) {
                 return new PeerResult(List.of(), "libtorch peer skipped: " + e.getMessage());
             } catch (InterruptedException e) {
@@ -213,7 +216,7 @@ public final class BenchCommand implements Runnable {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
 
-        private static String machine() {
+        static String machine() {
             String model = "unknown CPU";
             try {
                 for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {

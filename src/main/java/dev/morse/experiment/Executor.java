@@ -161,7 +161,7 @@ public final class Executor implements RunExecutor {
         }
     }
 
-    static NewtonMr.Options newtonOptions(Spec.MethodSpec m) {
+    public static NewtonMr.Options newtonOptions(Spec.MethodSpec m) {
         MinresQlp.Options solver = MinresQlp.Options.defaults().withRtol(m.num("rtol")).withMaxit((int) m.num("maxit"))
                 .withMaxxnorm(m.num("maxxnorm")).withAcondlim(m.num("acondlim")).withTrancond(m.num("trancond"))
                 .withExit(exit(m.str("exit")));

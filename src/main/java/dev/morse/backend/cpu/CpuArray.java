@@ -13,13 +13,20 @@ import org.bytedeco.javacpp.DoublePointer;
 final class CpuArray implements DArray {
     static final int SLOTS = 3;
 
-    private final CpuBackend owner;
+    private final Backend owner;
+    private final CpuBackend accounts;
     private final long length;
     private DoublePointer storage;
     private final DoublePointer[] alias = new DoublePointer[SLOTS];
     final DoubleBuffer buf;
 
     CpuArray(CpuBackend owner, long length) {
+        this(owner, owner, length);
+    }
+
+    /** An array that reports {@code owner} as its backend while {@code accounts} counts its bytes (test references). */
+    CpuArray(Backend owner, CpuBackend accounts, long length) {
+        this.accounts = accounts;
         if (length < 0 || length > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("cpu backend: array of " + length
                     + " float64 elements is not supported (limit " + (Integer.MAX_VALUE - 16) + ")");
@@ -57,7 +64,7 @@ final class CpuArray implements DArray {
         if (storage != null) {
             storage.close();
             storage = null;
-            owner.released(8 * length);
+            accounts.released(8 * length);
         }
     }
 

@@ -21,7 +21,8 @@ import org.bytedeco.openblas.global.openblas_full;
 
 /**
  * The CPU backend: OpenBLAS (through org.bytedeco:openblas) for BLAS and LAPACK, Java loops
- * over off-heap memory for the fused elementwise kernels. LAPACK routines are called in
+ * over off-heap memory for the fused elementwise kernels: over cache-sized tiles
+ * ({@link CpuLoops}), the large ones on two threads while the BLAS runs on two ({@link CpuSplit}). LAPACK routines are called in
  * column-major layout on symmetric input, which is the same matrix, so no transposition
  * copy is made; their workspaces are queried once and kept.
  */
@@ -40,6 +41,8 @@ public final class CpuBackend implements Backend {
     private long iworkLen = 1;
     private final DoublePointer query = new DoublePointer(1);
     private final IntPointer iquery = new IntPointer(1);
+    /** The elementwise loops, on this thread and (large ranges) one more. */
+    private final CpuSplit split = new CpuSplit();
 
     public CpuBackend() {
         ensureLoaded();
@@ -210,11 +213,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void fill(long n, double v, DArray y, long yo) {
         live();
-        DoubleBuffer yb = b(y);
-        int o = i(yo);
-        for (int j = 0, m = i(n); j < m; j++) {
-            yb.put(o + j, v);
-        }
+        split.fill(b(y), i(yo), v, i(n));
     }
 
     @Override
@@ -238,20 +237,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void axpby(long n, double a, DArray x, long xo, double bb, DArray y, long yo) {
         live();
-        DoubleBuffer xb = b(x);
-        DoubleBuffer yb = b(y);
-        int xi = i(xo);
-        int yi = i(yo);
-        int m = i(n);
-        if (bb == 0.0) {
-            for (int j = 0; j < m; j++) {
-                yb.put(yi + j, a * xb.get(xi + j));
-            }
-        } else {
-            for (int j = 0; j < m; j++) {
-                yb.put(yi + j, a * xb.get(xi + j) + bb * yb.get(yi + j));
-            }
-        }
+        split.axpby(a, b(x), i(xo), bb, b(y), i(yo), i(n));
     }
 
     @Override
@@ -320,77 +306,20 @@ public final class CpuBackend implements Backend {
     }
 
     // ---------------------------------------------------------------- fused elementwise
+    // The loops are CpuLoops' (tiled, bitwise the one-element-at-a-time reference); CpuSplit
+    // runs the large ones on two threads while the BLAS does.
 
     @Override
     public void unary(UnaryFn f, int p, long n, DArray x, long xo, DArray y, long yo) {
         live();
-        DoubleBuffer xb = b(x);
-        DoubleBuffer yb = b(y);
-        int xi = i(xo);
-        int yi = i(yo);
-        int m = i(n);
-        switch (f) {
-            case SWISH:
-                for (int j = 0; j < m; j++) {
-                    double v = xb.get(xi + j);
-                    yb.put(yi + j, v * UnaryFn.sigmoid(v));
-                }
-                break;
-            default:
-                for (int j = 0; j < m; j++) {
-                    yb.put(yi + j, f.f(xb.get(xi + j), p));
-                }
-        }
+        split.unary(f, p, b(x), i(xo), b(y), i(yo), i(n));
     }
 
     @Override
     public void unaryDerivatives(UnaryFn f, int p, long n, DArray x, long xo, DArray y, long yo,
                                  DArray d1, long d1o, DArray d2, long d2o) {
         live();
-        DoubleBuffer xb = b(x);
-        DoubleBuffer yb = b(y);
-        DoubleBuffer ab = b(d1);
-        DoubleBuffer bb = b(d2);
-        int xi = i(xo);
-        int yi = i(yo);
-        int ai = i(d1o);
-        int bi = i(d2o);
-        int m = i(n);
-        switch (f) {
-            case SWISH:
-                // one exp per element: s = σ(x), swish = x s, swish' = s + x s(1-s),
-                // swish'' = s(1-s)(2 + x(1-2s))
-                for (int j = 0; j < m; j++) {
-                    double v = xb.get(xi + j);
-                    double s = UnaryFn.sigmoid(v);
-                    double s1 = s * (1.0 - s);
-                    yb.put(yi + j, v * s);
-                    ab.put(ai + j, s + v * s1);
-                    bb.put(bi + j, s1 * (2.0 + v * (1.0 - 2.0 * s)));
-                }
-                break;
-            case TANH:
-                for (int j = 0; j < m; j++) {
-                    double t = Math.tanh(xb.get(xi + j));
-                    double d = 1.0 - t * t;
-                    yb.put(yi + j, t);
-                    ab.put(ai + j, d);
-                    bb.put(bi + j, -2.0 * t * d);
-                }
-                break;
-            default:
-                for (int j = 0; j < m; j++) {
-                    double v = xb.get(xi + j);
-                    yb.put(yi + j, f.f(v, p));
-                    ab.put(ai + j, f.d1(v, p));
-                    bb.put(bi + j, f.d2(v, p));
-                }
-        }
-    }
-
-    /** Rows per chunk of the fused layer ops: the chunk stays in cache between the two loops. */
-    private static int fusedChunkRows(int cols) {
-        return Math.max(1, 4096 / Math.max(1, cols));
+        split.unaryDerivatives(f, p, b(x), i(xo), b(y), i(yo), b(d1), i(d1o), b(d2), i(d2o), i(n));
     }
 
     private static void fusedShape(int rows, int cols, int k) {
@@ -407,20 +336,10 @@ public final class CpuBackend implements Backend {
         if ((d1 == null) != (d2 == null)) {
             throw new IllegalArgumentException("biasUnary: d1 and d2 must both be given or both be null");
         }
-        // chunks of rows: bias then activation while the chunk is in cache, with the very
-        // loops of addRowVector and unary / unaryDerivatives (so bitwise the same result)
-        int chunk = fusedChunkRows(cols);
-        for (int r0 = 0; r0 < rows; r0 += chunk) {
-            int rc = Math.min(chunk, rows - r0);
-            long at = (long) r0 * cols;
-            long len = (long) rc * cols;
-            addRowVector(rc, cols, 1, 1.0, bv, bo, false, z, zo + at);
-            if (d1 == null) {
-                unary(f, p, len, z, zo + at, y, yo + at);
-            } else {
-                unaryDerivatives(f, p, len, z, zo + at, y, yo + at, d1, d1o + at, d2, d2o + at);
-            }
-        }
+        // a tile of rows: bias then activation while it is in cache, with the arithmetic of
+        // addRowVector and unary / unaryDerivatives (so bitwise the same result)
+        split.biasRows(rows, cols, 1.0, b(bv), i(bo), b(z), i(zo), f, p, b(y), i(yo),
+                d1 == null ? null : b(d1), d1 == null ? 0 : i(d1o), d2 == null ? null : b(d2), d2 == null ? 0 : i(d2o));
     }
 
     @Override
@@ -429,16 +348,9 @@ public final class CpuBackend implements Backend {
         live();
         fusedShape(rows, cols, k);
         long size = (long) rows * cols;
-        int chunk = fusedChunkRows(cols);
         for (int j = 0; j < k; j++) {
             long bj = bo + (bPerBlock ? (long) j * cols : 0L);
-            for (int r0 = 0; r0 < rows; r0 += chunk) {
-                int rc = Math.min(chunk, rows - r0);
-                long at = (long) r0 * cols;
-                long zj = zo + j * size + at;
-                addRowVector(rc, cols, 1, 1.0, bv, bj, false, z, zj);
-                mulShared((long) rc * cols, 1, 1.0, d, dOff + at, z, zj, 0.0, y, yo + j * size + at);
-            }
+            split.biasMul(rows, cols, b(bv), i(bj), b(z), i(zo + j * size), b(d), i(dOff), b(y), i(yo + j * size));
         }
     }
 
@@ -452,17 +364,7 @@ public final class CpuBackend implements Backend {
         int m = i(n);
         int xi = i(xo);
         for (int blk = 0; blk < k; blk++) {
-            int yi = i(yo + (long) blk * n);
-            int zi = i(zo + (long) blk * n);
-            if (beta == 0.0) {
-                for (int j = 0; j < m; j++) {
-                    zb.put(zi + j, alpha * xb.get(xi + j) * yb.get(yi + j));
-                }
-            } else {
-                for (int j = 0; j < m; j++) {
-                    zb.put(zi + j, beta * zb.get(zi + j) + alpha * xb.get(xi + j) * yb.get(yi + j));
-                }
-            }
+            split.mul(alpha, xb, xi, yb, i(yo + (long) blk * n), beta, zb, i(zo + (long) blk * n), m);
         }
     }
 
@@ -479,19 +381,8 @@ public final class CpuBackend implements Backend {
         int ai = i(ao);
         int bi = i(bo);
         for (int blk = 0; blk < k; blk++) {
-            int xi = i(xo + (long) blk * n);
-            int yi = i(yo + (long) blk * n);
-            int zi = i(zo + (long) blk * n);
-            if (beta == 0.0) {
-                for (int j = 0; j < m; j++) {
-                    zb.put(zi + j, ab.get(ai + j) * xb.get(xi + j) + bb.get(bi + j) * yb.get(yi + j));
-                }
-            } else {
-                for (int j = 0; j < m; j++) {
-                    zb.put(zi + j, beta * zb.get(zi + j)
-                            + ab.get(ai + j) * xb.get(xi + j) + bb.get(bi + j) * yb.get(yi + j));
-                }
-            }
+            split.mul2(ab, ai, xb, i(xo + (long) blk * n), bb, bi, yb, i(yo + (long) blk * n),
+                    beta, zb, i(zo + (long) blk * n), m);
         }
     }
 
@@ -505,23 +396,8 @@ public final class CpuBackend implements Backend {
         int m = i(n);
         for (int blk = 0; blk < k; blk++) {
             double a = alpha * sb.get(i(so + (sPerBlock ? blk : 0)));
-            int yi = i(yo + (long) blk * n);
-            if (xb == null) {
-                for (int j = 0; j < m; j++) {
-                    yb.put(yi + j, beta == 0.0 ? a : beta * yb.get(yi + j) + a);
-                }
-            } else {
-                int xi = i(xo + (xPerBlock ? (long) blk * n : 0L));
-                if (beta == 0.0) {
-                    for (int j = 0; j < m; j++) {
-                        yb.put(yi + j, a * xb.get(xi + j));
-                    }
-                } else {
-                    for (int j = 0; j < m; j++) {
-                        yb.put(yi + j, beta * yb.get(yi + j) + a * xb.get(xi + j));
-                    }
-                }
-            }
+            int xi = xb == null ? 0 : i(xo + (xPerBlock ? (long) blk * n : 0L));
+            split.scale(a, xb, xi, beta, yb, i(yo + (long) blk * n), m);
         }
     }
 
@@ -534,12 +410,7 @@ public final class CpuBackend implements Backend {
         long size = (long) rows * cols;
         for (int blk = 0; blk < k; blk++) {
             int bi = i(bo + (bPerBlock ? (long) blk * cols : 0L));
-            for (int r = 0; r < rows; r++) {
-                int zi = i(zo + blk * size + (long) r * cols);
-                for (int c = 0; c < cols; c++) {
-                    zb.put(zi + c, zb.get(zi + c) + alpha * bb.get(bi + c));
-                }
-            }
+            split.biasRows(rows, cols, alpha, bb, bi, zb, i(zo + blk * size), null, 0, null, 0, null, 0, null, 0);
         }
     }
 
@@ -551,16 +422,7 @@ public final class CpuBackend implements Backend {
         DoubleBuffer yb = b(y);
         long size = (long) rows * cols;
         for (int blk = 0; blk < k; blk++) {
-            int yi = i(yo + (long) blk * cols);
-            for (int c = 0; c < cols; c++) {
-                yb.put(yi + c, beta == 0.0 ? 0.0 : beta * yb.get(yi + c));
-            }
-            for (int r = 0; r < rows; r++) {
-                int xi = i(xo + blk * size + (long) r * cols);
-                for (int c = 0; c < cols; c++) {
-                    yb.put(yi + c, yb.get(yi + c) + alpha * xb.get(xi + c));
-                }
-            }
+            split.loops().columnSums(rows, cols, alpha, xb, i(xo + blk * size), beta, yb, i(yo + (long) blk * cols));
         }
     }
 
@@ -571,11 +433,7 @@ public final class CpuBackend implements Backend {
         DoubleBuffer yb = b(y);
         int m = i(n);
         for (int blk = 0; blk < k; blk++) {
-            int xi = i(xo + (long) blk * n);
-            double acc = 0.0;
-            for (int j = 0; j < m; j++) {
-                acc += xb.get(xi + j);
-            }
+            double acc = split.loops().sum(xb, i(xo + (long) blk * n), m);
             int yi = i(yo + blk);
             yb.put(yi, (beta == 0.0 ? 0.0 : beta * yb.get(yi)) + alpha * acc);
         }
@@ -587,42 +445,18 @@ public final class CpuBackend implements Backend {
     public void softmaxCrossEntropy(int rows, int cols, DArray z, long zo, IArray labels,
                                     DArray p, long po, DArray g, long go, DArray loss, long lo) {
         live();
-        DoubleBuffer zb = b(z);
-        DoubleBuffer pb = b(p);
-        DoubleBuffer gb = b(g);
         int[] lab = ci(labels).data;
         if (lab.length < rows) {
             throw new IllegalArgumentException("softmaxCrossEntropy: " + lab.length
                     + " labels for " + rows + " rows");
         }
-        double total = 0.0;
         for (int r = 0; r < rows; r++) {
-            int zi = i(zo + (long) r * cols);
-            int pi = i(po + (long) r * cols);
-            int gi = i(go + (long) r * cols);
-            int y = lab[r];
-            if (y < 0 || y >= cols) {
-                throw new IllegalArgumentException("softmaxCrossEntropy: label " + y
+            if (lab[r] < 0 || lab[r] >= cols) {
+                throw new IllegalArgumentException("softmaxCrossEntropy: label " + lab[r]
                         + " of row " + r + " is outside [0, " + cols + ")");
             }
-            double max = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < cols; c++) {
-                max = Math.max(max, zb.get(zi + c));
-            }
-            double sum = 0.0;
-            for (int c = 0; c < cols; c++) {
-                double e = Math.exp(zb.get(zi + c) - max);
-                pb.put(pi + c, e);
-                sum += e;
-            }
-            double inv = 1.0 / sum;
-            for (int c = 0; c < cols; c++) {
-                double pr = pb.get(pi + c) * inv;
-                pb.put(pi + c, pr);
-                gb.put(gi + c, c == y ? pr - 1.0 : pr);
-            }
-            total += max + Math.log(sum) - zb.get(zi + y);
         }
+        double total = split.loops().softmaxCrossEntropy(cols, b(z), i(zo), lab, b(p), i(po), b(g), i(go), 0, rows);
         b(loss).put(i(lo), total / rows);
     }
 
@@ -630,24 +464,10 @@ public final class CpuBackend implements Backend {
     public void softmaxJvp(int rows, int cols, int k, DArray p, long po, DArray dz, long dzo,
                            double alpha, double beta, DArray dp, long dpo) {
         live();
-        DoubleBuffer pb = b(p);
-        DoubleBuffer zb = b(dz);
-        DoubleBuffer ob = b(dp);
         long size = (long) rows * cols;
         for (int blk = 0; blk < k; blk++) {
-            for (int r = 0; r < rows; r++) {
-                int pi = i(po + (long) r * cols);
-                int zi = i(dzo + blk * size + (long) r * cols);
-                int oi = i(dpo + blk * size + (long) r * cols);
-                double s = 0.0;
-                for (int c = 0; c < cols; c++) {
-                    s += pb.get(pi + c) * zb.get(zi + c);
-                }
-                for (int c = 0; c < cols; c++) {
-                    double v = alpha * pb.get(pi + c) * (zb.get(zi + c) - s);
-                    ob.put(oi + c, beta == 0.0 ? v : beta * ob.get(oi + c) + v);
-                }
-            }
+            split.softmaxJvp(rows, cols, b(p), i(po), b(dz), i(dzo + blk * size), alpha, beta,
+                    b(dp), i(dpo + blk * size));
         }
     }
 
@@ -805,6 +625,7 @@ public final class CpuBackend implements Backend {
             iwork.close();
             query.close();
             iquery.close();
+            split.close();
         }
     }
 }

@@ -5,11 +5,18 @@ import dev.morse.backend.IArray;
 
 /** Int32 labels; the CPU kernels read them from the Java heap. */
 final class CpuIntArray implements IArray {
-    private final CpuBackend owner;
+    private final Backend owner;
+    private final CpuBackend accounts;
     final int[] data;
     private boolean closed;
 
     CpuIntArray(CpuBackend owner, int n) {
+        this(owner, owner, n);
+    }
+
+    /** An array that reports {@code owner} as its backend while {@code accounts} counts its bytes (test references). */
+    CpuIntArray(Backend owner, CpuBackend accounts, int n) {
+        this.accounts = accounts;
         this.owner = owner;
         this.data = new int[n];
     }
@@ -32,7 +39,7 @@ final class CpuIntArray implements IArray {
     public void close() {
         if (!closed) {
             closed = true;
-            owner.released(4L * data.length);
+            accounts.released(4L * data.length);
         }
     }
 }

@@ -15,9 +15,11 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * An MLP loss in libtorch, float64, with random data and parameters: layer l computes
- * z = h·Wₗᵀ + bₗ, hidden layers apply Swish (x·σ(x), libtorch's {@code silu}), the output layer is
- * the identity, and the loss is mean softmax cross-entropy over integer labels or, with MSE, the
- * mean over all entries of (z − target)².
+ * z = h·Wₗᵀ + bₗ, hidden layers apply Swish (x·σ(x)), the output layer is the identity, and the
+ * loss is mean softmax cross-entropy over integer labels or, with MSE, the mean over all entries
+ * of (z − target)². Two {@link Formulation}s of the same function: {@code torch.linear} with
+ * weights stored [out, in] and the native {@code silu}, or {@code addmm} with weights stored
+ * [in, out] and Swish written x·sigmoid(x); libtorch's speed differs between them by network.
  *
  * <p>Seeded initialization (libtorch's CPU generator, {@code manual_seed(seed)}, then in this
  * order): features X ~ N(0, 1) of shape [N, W0]; labels uniform in {0..WL−1} (or an MSE target
@@ -30,7 +32,22 @@ import org.bytedeco.pytorch.global.torch;
  */
 final class TorchMlp implements AutoCloseable {
 
+    /** How the layers are written in libtorch (the same function either way). */
+    enum Formulation {
+        /** z = torch.linear(h, W[out, in], b), hidden h = torch.silu(z). */
+        LINEAR_SILU("linear-silu"),
+        /** z = torch.addmm(b, h, W[in, out]) (torch.mm without bias), hidden h = z·torch.sigmoid(z). */
+        ADDMM_XSIGMOID("addmm-xsigmoid");
+
+        final String label;
+
+        Formulation(String label) {
+            this.label = label;
+        }
+    }
+
     private final NetworkSpec spec;
+    private final Formulation form;
     private final List<Pointer> owned = new ArrayList<>();
     private final Tensor features;
     private final Tensor labels;
@@ -41,7 +58,16 @@ final class TorchMlp implements AutoCloseable {
     private final TensorVector direction;
 
     TorchMlp(NetworkSpec spec, long seed) {
+        this(spec, seed, Formulation.LINEAR_SILU);
+    }
+
+    /**
+     * The same data and parameters for both formulations (ADDMM_XSIGMOID stores each Wₗ transposed,
+     * contiguous); only the HVP direction's weight parts, drawn in the stored shape, differ.
+     */
+    TorchMlp(NetworkSpec spec, long seed, Formulation form) {
         this.spec = spec;
+        this.form = form;
         int[] w = spec.widths();
         int layers = spec.layers();
         long n = spec.examples();
@@ -61,7 +87,8 @@ final class TorchMlp implements AutoCloseable {
             List<Tensor> params = new ArrayList<>();
             for (int l = 0; l < layers; l++) {
                 Scalar scale = new Scalar(1.0 / Math.sqrt(w[l]));
-                weights[l] = keep(torch.randn(new long[] {w[l + 1], w[l]}, f64).mul(scale));
+                Tensor wl = torch.randn(new long[] {w[l + 1], w[l]}, f64).mul(scale);
+                weights[l] = keep(form == Formulation.ADDMM_XSIGMOID ? wl.t().contiguous() : wl);
                 weights[l].set_requires_grad(true);
                 params.add(weights[l]);
                 if (spec.bias()) {
@@ -93,13 +120,23 @@ final class TorchMlp implements AutoCloseable {
         return spec;
     }
 
+    Formulation formulation() {
+        return form;
+    }
+
     /** Forward pass: the scalar loss, recorded for autograd. */
     private Tensor forward() {
         Tensor h = features;
         int layers = spec.layers();
         for (int l = 0; l < layers; l++) {
-            Tensor z = torch.linear(h, weights[l], biases[l]);
-            h = l < layers - 1 ? torch.silu(z) : z;
+            Tensor z;
+            if (form == Formulation.LINEAR_SILU) {
+                z = torch.linear(h, weights[l], biases[l]);
+                h = l < layers - 1 ? torch.silu(z) : z;
+            } else {
+                z = spec.bias() ? torch.addmm(biases[l].get(), h, weights[l]) : torch.mm(h, weights[l]);
+                h = l < layers - 1 ? z.mul(torch.sigmoid(z)) : z;
+            }
         }
         return spec.mse() ? torch.mse_loss(h, target) : torch.cross_entropy_loss(h, labels);
     }

@@ -60,6 +60,17 @@ class TorchMlpTest {
         }
     }
 
+    /** The two formulations compute the same loss (same data and weights), and addmm's HVP is right too. */
+    @ParameterizedTest
+    @ValueSource(strings = {"5-4-3@6", "5-4-3-2@7:nobias", "3-4-2@5:mse"})
+    void bothFormulationsAreTheSameLoss(String network) {
+        try (TorchMlp a = new TorchMlp(NetworkSpec.parse(network), 14, TorchMlp.Formulation.LINEAR_SILU);
+             TorchMlp b = new TorchMlp(NetworkSpec.parse(network), 14, TorchMlp.Formulation.ADDMM_XSIGMOID)) {
+            assertEquals(a.loss(), b.loss(), SYMMETRY_TOL * Math.abs(a.loss()), network);
+            assertTrue(TorchPeer.hvpCheck(b, FD_STEP) <= FD_TOL, network);
+        }
+    }
+
     @Test
     void hvpIsSymmetric() {
         try (TorchMlp mlp = new TorchMlp(NetworkSpec.parse("6-5-4@9"), 13)) {

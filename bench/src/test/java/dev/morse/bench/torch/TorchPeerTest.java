@@ -52,8 +52,13 @@ class TorchPeerTest {
 
         List<String> lines = Files.readAllLines(csv);
         assertEquals(TorchPeer.CSV_HEADER, lines.get(0));
-        assertEquals(5, lines.size());
-        String[] prefixes = {"6-5-3@7,libtorch,gradient,", "6-5-3@7,libtorch,hvp,",
+        assertEquals(13, lines.size());
+        String[] prefixes = {
+            "6-5-3@7,libtorch-linear-silu,gradient,", "6-5-3@7,libtorch-linear-silu,hvp,",
+            "6-5-3@7,libtorch-addmm-xsigmoid,gradient,", "6-5-3@7,libtorch-addmm-xsigmoid,hvp,",
+            "6-5-3@7,libtorch,gradient,", "6-5-3@7,libtorch,hvp,",
+            "4-3-2@5,libtorch-linear-silu,gradient,", "4-3-2@5,libtorch-linear-silu,hvp,",
+            "4-3-2@5,libtorch-addmm-xsigmoid,gradient,", "4-3-2@5,libtorch-addmm-xsigmoid,hvp,",
             "4-3-2@5,libtorch,gradient,", "4-3-2@5,libtorch,hvp,"};
         for (int i = 0; i < prefixes.length; i++) {
             String row = lines.get(i + 1);
@@ -66,8 +71,18 @@ class TorchPeerTest {
             assertTrue(min > 0 && min <= median && median <= max, row);
             assertEquals("2", f[6]);
         }
+        // the libtorch rows are the fastest formulation's, operation by operation
+        for (int net = 0; net < 2; net++) {
+            for (int op = 0; op < 2; op++) {
+                double a = Double.parseDouble(lines.get(1 + 6 * net + op).split(",")[3]);
+                double b = Double.parseDouble(lines.get(3 + 6 * net + op).split(",")[3]);
+                double best = Double.parseDouble(lines.get(5 + 6 * net + op).split(",")[3]);
+                assertEquals(Math.min(a, b), best, 0.0, lines.get(5 + 6 * net + op));
+            }
+        }
         String text = log.toString(StandardCharsets.UTF_8);
-        assertEquals(3, text.lines().count(), text); // thread line + one summary per network
+        // thread line + per network: one summary per formulation and the fastest
+        assertEquals(7, text.lines().count(), text);
         assertTrue(text.contains("6-5-3@7:nobias") && text.contains("|Hv-fd|/|Hv|"), text);
     }
 }
