@@ -1,6 +1,9 @@
 # The authors' E7 eigenvalues at the max-flat point (mem_flat_lambdas.npz, key traj_step) and final point (mem_final_lambdas.npz)
 import numpy as np
-fl = np.load('/tmp/e7gap/mem_flat_lambdas.npz'); fi = np.load('/tmp/e7gap/mem_final_lambdas.npz')
+import os
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))  # the repository
+WORK = os.environ.get('E7GAP_DIR', '.')  # the authors' files and this analysis's outputs
+fl = np.load(WORK + '/mem_flat_lambdas.npz'); fi = np.load(WORK + '/mem_final_lambdas.npz')
 c = 2 * 0.1 / 1160
 for k in sorted(fl.keys(), key=lambda s: int(s.split('_')[0])):
     i, s = map(int, k.split('_')); a = fl[k]; b = fi[f'{i}_-1']

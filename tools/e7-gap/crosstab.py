@@ -1,7 +1,10 @@
 # morse E7: pass rate (max flag-2 relres > 0.9) by final ||g||^2 band, and timing of first crossing
 import gzip
+import os
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))  # the repository
+WORK = os.environ.get('E7GAP_DIR', '.')  # the authors' files and this analysis's outputs
 import json, numpy as np, csv
-m = json.load(open('/tmp/e7gap/morse_per_run.json'))
+m = json.load(open(WORK + '/morse_per_run.json'))
 bands = [(1e-6, 1), (1e-8, 1e-6), (1e-10, 1e-8), (0, 1e-10)]
 for lo, hi in bands:
     sel = [o for o in m if lo <= o['final_sgn'] < hi]
@@ -10,7 +13,7 @@ fa = np.array([o['first_above'] for o in m if o['first_above'] >= 0])
 print('first crossing >0.9 quartiles', np.percentile(fa, [0, 25, 50, 75, 100]), 'n', len(fa), ' <=20:', (fa <= 20).sum())
 na = np.array([o['n_above'] for o in m if o['max'] > 0.9]); print('flag-2 steps above 0.9 per passing run: quartiles', np.percentile(na, [0, 25, 50, 75, 100]))
 # state at first crossing: sgn and solver iterations
-D = '/work/main/docs/results/e7-random-labels/'
+D = ROOT + '/docs/results/e7-random-labels/'
 rows = []
 for o in m:
     if o['first_above'] < 0: continue

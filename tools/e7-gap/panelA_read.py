@@ -1,7 +1,10 @@
 # Read starting ||g||^2 of the authors' E7 runs off Fig 3.8 A (gfp-mem.ipynb PNG): colours in the first pixel columns
 import numpy as np, sys
-sys.path.insert(0, '/tmp/e7gap'); import png
-img = png.read('/tmp/e7gap/fig_cell17_0.png')[..., :3].astype(int)
+import os
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))  # the repository
+WORK = os.environ.get('E7GAP_DIR', '.')  # the authors' files and this analysis's outputs
+sys.path.insert(0, WORK); import png
+img = png.read(WORK + '/fig_cell17_0.png')[..., :3].astype(int)
 # locate y ticks: short dark horizontal marks just left of the axis frame
 col = img[:, :, :].sum(-1)
 # find frame column: the x with longest dark vertical run in rows 40..450

@@ -1,7 +1,10 @@
 # Sensitivity of morse's E7 count (max flag-2 relres > 0.9) to plausible definitional variants
 import gzip
+import os
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))  # the repository
+WORK = os.environ.get('E7GAP_DIR', '.')  # the authors' files and this analysis's outputs
 import json, csv, numpy as np
-D = '/work/main/docs/results/e7-random-labels/'
+D = ROOT + '/docs/results/e7-random-labels/'
 runs = [json.loads(l) for l in open(D + 'runs.jsonl')]
 def count(fn):
     return sum(fn([{k: float(v) for k, v in r.items()} for r in csv.DictReader(gzip.open(D + run['trace'] + '.gz', 'rt'))]) for run in runs)
