@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -41,7 +42,8 @@ public final class IndexBench {
 
     /** What to run. */
     public record Options(boolean quick, int largeWidth, int largeImages, int probes, int steps, double threshold,
-                          int bandN, int inertiaN, int bandSeeds, boolean largest, boolean bandOnly, Path dataDir) {
+                          int bandN, int inertiaN, int bandSeeds, boolean largest, boolean bandOnly, boolean largestOnly,
+                          Path dataDir) {
     }
 
     /** One line of the results table. */
@@ -50,25 +52,53 @@ public final class IndexBench {
 
     /** The rows, and the machine's load before and after. */
     public static List<Row> run(Options o, Supplier<Backend> backends, PrintWriter log) {
+        return run(o, backends, log, rows -> { });
+    }
+
+    /**
+     * The rows, and the machine's load before and after; {@code progress} sees the rows after
+     * each case (so a long run that dies later keeps what it measured). A case that throws is
+     * recorded as a "failed" row with its message and the next case runs.
+     */
+    public static List<Row> run(Options o, Supplier<Backend> backends, PrintWriter log, Consumer<List<Row>> progress) {
         List<Row> rows = new ArrayList<>();
         rows.add(new Row("machine", "cores; load average before", Runtime.getRuntime().availableProcessors() + "; "
                 + load(), ""));
-        if (!o.bandOnly()) {
-            large(o, backends, log, rows);
+        boolean only = o.bandOnly() || o.largestOnly();
+        if (!only) {
+            step("large", () -> large(o, backends, log, rows), rows, log, progress);
         }
-        if (o.bandSeeds() > 0) {
-            band(o, backends, log, rows);
+        if (o.bandSeeds() > 0 && !o.largestOnly()) {
+            step("band", () -> band(o, backends, log, rows), rows, log, progress);
         }
-        if (!o.bandOnly()) {
-            inertia(o, o.inertiaN(), backends, log, rows, "inertia", true);
+        if (!only) {
+            step("inertia", () -> inertia(o, o.inertiaN(), backends, log, rows, "inertia", true), rows, log, progress);
         }
-        if (o.largest() && !o.bandOnly()) {
-            long avail = DenseRoutes.cpuAvailable() - (1L << 30);
-            int n = DenseRoutes.largestN(IndexEstimator.Method.INERTIA, avail, DenseRoutes.Device.CPU);
-            inertia(o, n, backends, log, rows, "inertia-largest", false);
+        if ((o.largest() || o.largestOnly()) && !o.bandOnly()) {
+            step("inertia-largest", () -> {
+                long avail = DenseRoutes.cpuAvailable() - (1L << 30);
+                int n = DenseRoutes.largestN(IndexEstimator.Method.INERTIA, avail, DenseRoutes.Device.CPU);
+                rows.add(new Row("inertia-largest", "why this N", n == DenseRoutes.CPU_MAX_DENSE_N
+                        ? "the CPU backend's array limit (N² ≤ 2^31 − 16); memory would allow "
+                        + DenseRoutes.largestByMemory(IndexEstimator.Method.INERTIA, avail, DenseRoutes.Device.CPU)
+                        : "memory: " + DenseRoutes.gib(avail) + " available less 1 GiB", ""));
+                inertia(o, n, backends, log, rows, "inertia-largest", false);
+            }, rows, log, progress);
         }
         rows.add(new Row("machine", "load average after", load(), ""));
+        progress.accept(rows);
         return rows;
+    }
+
+    private static void step(String c, Runnable r, List<Row> rows, PrintWriter log, Consumer<List<Row>> progress) {
+        try {
+            r.run();
+        } catch (RuntimeException | OutOfMemoryError e) {
+            rows.add(new Row(c, "failed", String.valueOf(e), ""));
+            log.println("index bench: " + c + " failed: " + e);
+            log.flush();
+        }
+        progress.accept(rows);
     }
 
     private static Problem mnistMlp(int in, int hidden, int images, int pca, Path dataDir) {

@@ -33,6 +33,9 @@ final class IndexBenchCommand implements Callable<Integer> {
             + " 0 skips the band case; default: ${DEFAULT-VALUE}).")
     int seeds;
 
+    @Option(names = "--largest-only", description = "Only inertia at the largest N (no large, band or N = 4096 case).")
+    boolean largestOnly;
+
     @Option(names = "--largest", description = "Also inertia at the largest N whose dense route fits the free memory (long).")
     boolean largest;
 
@@ -60,15 +63,26 @@ final class IndexBenchCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         IndexBench.Options o = quick
-                ? new IndexBench.Options(true, 32, 500, probes == 0 ? 0 : Math.min(probes, 4), steps == 0 ? 30 : Math.min(steps, 30), threshold, 1000, 512, Math.min(seeds, 3), largest, bandOnly, dataDir)
-                : new IndexBench.Options(false, 1024, 10000, probes, steps, threshold, 2000, 4096, seeds, largest, bandOnly, dataDir);
-        List<IndexBench.Row> rows = IndexBench.run(o, CpuBackend::new, err);
+                ? new IndexBench.Options(true, 32, 500, probes == 0 ? 0 : Math.min(probes, 4), steps == 0 ? 30 : Math.min(steps, 30), threshold, 1000, 512, Math.min(seeds, 3), largest, bandOnly, largestOnly, dataDir)
+                : new IndexBench.Options(false, 1024, 10000, probes, steps, threshold, 2000, 4096, seeds, largest, bandOnly, largestOnly, dataDir);
+        if (bandOnly && largestOnly) {
+            throw new UserException("--band-only and --largest-only exclude each other");
+        }
         String cmd = "morse bench index" + (quick ? " --quick" : "") + (largest ? " --largest" : "")
+                + (largestOnly ? " --largest-only" : "")
                 + (bandOnly ? " --band-only" : "") + " --seeds " + (quick ? Math.min(seeds, 3) : seeds)
                 + " --probes " + probes + " --steps " + steps + " --threshold " + threshold;
-        String md = IndexBench.markdown(rows, cmd);
         Files.createDirectories(out);
-        Files.writeString(out.resolve("index.md"), md);
+        Path file = out.resolve("index.md");
+        // written after every case, so a run that dies in a later case keeps the earlier ones
+        List<IndexBench.Row> rows = IndexBench.run(o, CpuBackend::new, err, r -> {
+            try {
+                Files.writeString(file, IndexBench.markdown(r, cmd));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        String md = IndexBench.markdown(rows, cmd);
         PrintWriter o2 = spec.commandLine().getOut();
         o2.print(md);
         o2.println("written: " + out.resolve("index.md"));

@@ -32,6 +32,11 @@ public final class MemoryCheck {
         IndexEstimator.Method m = route(spec, n, workers, be);
         long avail = available(be);
         long solvers = solverBytes(spec, n) * workers;
+        if (solvers > 0 && !DenseRoutes.addressable(IndexEstimator.Method.SPECTRUM, n, device(be))) {
+            throw new SpecException("methods", String.format(java.util.Locale.ROOT,
+                    "a dense Hessian at N = %d is past the CPU backend's array limit (N ≤ %d); use hessian: matrix-free",
+                    n, DenseRoutes.CPU_MAX_DENSE_N));
+        }
         if (solvers > avail) {
             throw new SpecException("methods", String.format(java.util.Locale.ROOT,
                     "a dense Hessian at N = %d needs %s for %d worker%s but %s are available; use hessian: matrix-free",

@@ -25,6 +25,11 @@ import java.util.Locale;
  * </ul>
  * These are the index's own arrays; the compiled plan (activations, tangent blocks) comes on
  * top and is the same for every route.
+ *
+ * <p>On the CPU a dense route also stops at {@link #CPU_MAX_DENSE_N}, whatever the memory: the
+ * CPU backend's arrays are addressed by Java's int-indexed buffers (at most 2³¹ − 16 elements),
+ * so H's N² elements must stay below that. The CUDA backend splits long operations into
+ * int-sized pieces and has no such cap.
  */
 public final class DenseRoutes {
     static final int SYTRF_NB = 64;
@@ -32,6 +37,8 @@ public final class DenseRoutes {
     static final long ALIGN = 512;
     static final double RESERVE_FRACTION = 0.05;
     static final long MIN_RESERVE = 256L << 20;
+    /** ⌊√(2³¹ − 16)⌋: the largest N whose N×N Hessian one CPU array can hold. */
+    public static final int CPU_MAX_DENSE_N = 46_340;
 
     private DenseRoutes() {
     }
@@ -68,8 +75,26 @@ public final class DenseRoutes {
         return d == Device.CPU ? bytes : bytes - Math.max(MIN_RESERVE, (long) (RESERVE_FRACTION * bytes));
     }
 
-    /** The largest N whose route fits in {@code available} usable bytes (by bisection on the estimate). */
+    /** Whether route m can hold H at N on device d at all (the CPU's array limit), memory aside. */
+    public static boolean addressable(IndexEstimator.Method m, int n, Device d) {
+        return !dense(m) || d != Device.CPU || n <= CPU_MAX_DENSE_N;
+    }
+
+    private static boolean dense(IndexEstimator.Method m) {
+        return m == IndexEstimator.Method.SPECTRUM || m == IndexEstimator.Method.INERTIA;
+    }
+
+    /**
+     * The largest N whose route fits in {@code available} usable bytes (by bisection on the
+     * estimate), and on the CPU at most {@link #CPU_MAX_DENSE_N} for a dense route.
+     */
     public static int largestN(IndexEstimator.Method m, long available, Device d) {
+        int lo = largestByMemory(m, available, d);
+        return dense(m) && d == Device.CPU ? Math.min(lo, CPU_MAX_DENSE_N) : lo;
+    }
+
+    /** The largest N whose route's arrays fit in {@code available} usable bytes, array limits aside. */
+    public static int largestByMemory(IndexEstimator.Method m, long available, Device d) {
         int lo = 0;
         int hi = Integer.MAX_VALUE / 2;
         while (lo < hi) {
@@ -91,10 +116,11 @@ public final class DenseRoutes {
         if (m != IndexEstimator.Method.AUTO) {
             return m;
         }
-        if (n <= spectrumMaxN && bytes(IndexEstimator.Method.SPECTRUM, n, d, 0, 0) <= perWorker) {
+        if (n <= spectrumMaxN && addressable(IndexEstimator.Method.SPECTRUM, n, d)
+                && bytes(IndexEstimator.Method.SPECTRUM, n, d, 0, 0) <= perWorker) {
             return IndexEstimator.Method.SPECTRUM;
         }
-        if (bytes(IndexEstimator.Method.INERTIA, n, d, 0, 0) <= perWorker) {
+        if (addressable(IndexEstimator.Method.INERTIA, n, d) && bytes(IndexEstimator.Method.INERTIA, n, d, 0, 0) <= perWorker) {
             return IndexEstimator.Method.INERTIA;
         }
         return IndexEstimator.Method.SLQ;
@@ -107,14 +133,15 @@ public final class DenseRoutes {
     public static String refusal(IndexEstimator.Method m, int n, int workers, long available, Device d, int steps,
                                  int maxPairs, String what) {
         long need = Math.multiplyExact(bytes(m, n, d, steps, maxPairs), (long) workers);
-        if (need <= available) {
+        boolean addressable = addressable(m, n, d);
+        if (need <= available && addressable) {
             return null;
         }
         String fit = null;
         for (IndexEstimator.Method alt : new IndexEstimator.Method[] {IndexEstimator.Method.INERTIA,
                 IndexEstimator.Method.SLQ}) {
             long b = (long) workers * bytes(alt, n, d, steps, maxPairs);
-            if (alt != m && b <= available) {
+            if (alt != m && b <= available && addressable(alt, n, d)) {
                 fit = "index method " + alt.key() + " fits (" + gib(b) + ")";
                 break;
             }
@@ -125,6 +152,11 @@ public final class DenseRoutes {
             int s = rows - maxPairs;
             fit = s >= 2 ? "index method slq fits with steps ≤ " + s
                     : "no index route fits: use fewer workers or a machine with more memory";
+        }
+        if (need <= available) {
+            return String.format(Locale.ROOT, "%s at N = %d needs a dense N×N array of %d elements, but the CPU backend"
+                    + " holds at most 2^31 - 16 per array (N ≤ %d for a dense route); %s",
+                    what, n, (long) n * n, CPU_MAX_DENSE_N, fit);
         }
         return String.format(Locale.ROOT, "%s at N = %d needs %s (%d worker%s) but %s are available; %s",
                 what, n, gib(need), workers, workers == 1 ? "" : "s", gib(available), fit);

@@ -119,10 +119,24 @@ class IndexCliTest {
         long gib24 = 24L << 30;
         int spectrum = DenseRoutes.largestN(Method.SPECTRUM, gib24, DenseRoutes.Device.CPU);
         int inertia = DenseRoutes.largestN(Method.INERTIA, gib24, DenseRoutes.Device.CPU);
-        assertTrue(spectrum > 50_000 && spectrum < 57_000, "8N² ≈ 24 GiB: " + spectrum);
-        assertTrue(inertia < spectrum && inertia > 50_000, "dsytrf's N·nb workspace: " + inertia);
-        assertTrue(DenseRoutes.bytes(Method.SPECTRUM, spectrum, DenseRoutes.Device.CPU, 0, 0) <= gib24);
-        assertTrue(DenseRoutes.bytes(Method.SPECTRUM, spectrum + 1, DenseRoutes.Device.CPU, 0, 0) > gib24);
+        // 24 GiB would hold N ≈ 56,700, but one CPU array holds at most 2³¹ − 16 elements
+        assertEquals(DenseRoutes.CPU_MAX_DENSE_N, spectrum);
+        assertEquals(DenseRoutes.CPU_MAX_DENSE_N, inertia);
+        assertTrue((long) spectrum * spectrum <= Integer.MAX_VALUE - 16
+                && (long) (spectrum + 1) * (spectrum + 1) > Integer.MAX_VALUE - 16);
+        long gib12 = 12L << 30;
+        int small = DenseRoutes.largestN(Method.SPECTRUM, gib12, DenseRoutes.Device.CPU);
+        assertTrue(small > 38_000 && small < 41_000, "8N² ≈ 12 GiB: " + small);
+        assertTrue(DenseRoutes.bytes(Method.SPECTRUM, small, DenseRoutes.Device.CPU, 0, 0) <= gib12);
+        assertTrue(DenseRoutes.bytes(Method.SPECTRUM, small + 1, DenseRoutes.Device.CPU, 0, 0) > gib12);
+        assertTrue(DenseRoutes.largestN(Method.INERTIA, gib12, DenseRoutes.Device.CPU) < small,
+                "dsytrf's N·nb workspace");
+        // past the array limit: auto goes to slq, a dense route is refused with the reason and a route that fits
+        long gib64 = 64L << 30;
+        assertEquals(Method.SLQ, DenseRoutes.resolve(Method.AUTO, 50_000, 60_000, gib64, DenseRoutes.Device.CPU));
+        String why = DenseRoutes.refusal(Method.INERTIA, 52_728, 1, gib64, DenseRoutes.Device.CPU, 0, 16, "index method inertia");
+        assertTrue(why != null && why.contains("N ≤ 46340") && why.contains("slq fits"), why);
+        assertEquals(null, DenseRoutes.refusal(Method.INERTIA, 52_728, 1, gib64, DenseRoutes.Device.GPU, 0, 16, "x"));
         int gpu = DenseRoutes.largestN(Method.SPECTRUM, DenseRoutes.usable(80_000_000_000L, DenseRoutes.Device.GPU),
                 DenseRoutes.Device.GPU);
         assertTrue(gpu > 60_000 && gpu < 80_000, "H and an N² cuSOLVER buffer in 95% of 80 GB: " + gpu);
