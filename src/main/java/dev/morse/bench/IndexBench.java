@@ -96,6 +96,7 @@ public final class IndexBench {
         } catch (RuntimeException | OutOfMemoryError e) {
             rows.add(new Row(c, "failed", String.valueOf(e), ""));
             log.println("index bench: " + c + " failed: " + e);
+            e.printStackTrace(log);
             log.flush();
         }
         progress.accept(rows);
