@@ -213,6 +213,31 @@ public final class Value {
         return apply(UnaryFn.RELU);
     }
 
+    /** x·Φ(x), Φ the standard normal CDF (exact GELU). */
+    public Value gelu() {
+        return apply(UnaryFn.GELU);
+    }
+
+    /** x for x &gt; 0, eˣ − 1 otherwise; f″ jumps at 0 (flagged non-smooth). */
+    public Value elu() {
+        return apply(UnaryFn.ELU);
+    }
+
+    /** x for x &gt; 0, 0.01·x otherwise; non-smooth at 0. */
+    public Value leakyRelu() {
+        return apply(UnaryFn.LEAKY_RELU);
+    }
+
+    /** λx for x &gt; 0, λα(eˣ − 1) otherwise; non-smooth at 0. */
+    public Value selu() {
+        return apply(UnaryFn.SELU);
+    }
+
+    /** x·tanh(softplus(x)). */
+    public Value mish() {
+        return apply(UnaryFn.MISH);
+    }
+
     public Value identity() {
         return apply(UnaryFn.IDENTITY);
     }
