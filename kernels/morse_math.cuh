@@ -24,6 +24,7 @@
 #define MORSE_LEAKY_RELU 12
 #define MORSE_SELU 13
 #define MORSE_MISH 14
+#define MORSE_SQRT 15
 
 // The constants of UnaryFn, digit for digit.
 #define MORSE_LEAKY_SLOPE 0.01
@@ -181,6 +182,15 @@ MORSE_HD void morse_eval(int code, int p, double x, double* y, double* d1, doubl
                 double s = morse_sigmoid_of(x, e);
                 double g = s * (1.0 - t * t);
                 *d1 = t + x * g; *d2 = g * (2.0 + x * (1.0 - s - 2.0 * t * s));
+            }
+            return;
+        }
+        case MORSE_SQRT: {
+            double s = sqrt(x);
+            *y = s;
+            if (d1) {
+                double a = 0.5 / s;
+                *d1 = a; *d2 = -0.5 * a / x;
             }
             return;
         }

@@ -12,7 +12,6 @@ import dev.morse.ad.prim.Mul;
 import dev.morse.ad.prim.Reshape;
 import dev.morse.ad.prim.Scale;
 import dev.morse.ad.prim.SoftmaxCrossEntropy;
-import dev.morse.ad.prim.Sqrt;
 import dev.morse.ad.prim.Sum;
 import dev.morse.ad.prim.Transpose;
 import dev.morse.ad.prim.Unary;
@@ -68,9 +67,9 @@ public final class Value {
         return max(scale(-1.0));
     }
 
-    /** Elementwise √x. */
+    /** Elementwise √x (the table's {@link UnaryFn#SQRT}). */
     public Value sqrt() {
-        return tracer.record(new Sqrt(), this);
+        return apply(UnaryFn.SQRT);
     }
 
     /** The same row-major elements as a rows×cols matrix. */

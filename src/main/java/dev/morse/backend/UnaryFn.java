@@ -256,6 +256,22 @@ public enum UnaryFn {
                 }
             }
         }
+    },
+    /** √x: f′ = 0.5/√x, f″ = −0.5·f′/x. */
+    SQRT(15, true) {
+        @Override
+        public void eval(int p, double[] x, double[] y, double[] d1, double[] d2, int m) {
+            for (int i = 0; i < m; i++) {
+                double v = x[i];
+                double s = Math.sqrt(v);
+                y[i] = s;
+                if (d1 != null) {
+                    double a = 0.5 / s;
+                    d1[i] = a;
+                    d2[i] = -0.5 * a / v;
+                }
+            }
+        }
     };
 
     /** Slope of {@link #LEAKY_RELU} below 0 (PyTorch's and Keras's default). */
@@ -279,6 +295,11 @@ public enum UnaryFn {
 
     public int code() {
         return code;
+    }
+
+    /** True for the functions defined (with finite derivatives) only for x &gt; 0: log and sqrt. */
+    public boolean positiveDomain() {
+        return this == LOG || this == SQRT;
     }
 
     /** False where the function is not twice differentiable everywhere (relu, leaky relu, elu, selu). */

@@ -715,15 +715,10 @@ final class ScalarCpuBackend implements Backend {
         }
     }
 
-    // transpose, sqrt and max came after the tiled loops and have only the scalar form: the CPU backend's own
+    // transpose and max came after the tiled loops and have only the scalar form: the CPU backend's own
     @Override
     public void transpose(int rows, int cols, int k, double alpha, DArray x, long xo, double beta, DArray y, long yo) {
         mem.transpose(rows, cols, k, alpha, x, xo, beta, y, yo);
-    }
-
-    @Override
-    public void sqrt(long n, DArray x, long xo, DArray y, long yo, DArray d1, long d1o, DArray d2, long d2o) {
-        mem.sqrt(n, x, xo, y, yo, d1, d1o, d2, d2o);
     }
 
     @Override
