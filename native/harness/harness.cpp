@@ -394,14 +394,6 @@ std::map<std::string, Dispatch> dispatch_table() {
         double* loss = args.ptr<double>();
         LAUNCH(morse_softmax_xent_loss, rows, parts, partial, loss);
     };
-    m["morse_sqrt"] = [](Args& args, MorseDim3 g, MorseDim3 b) {
-        long long n = args.i64();
-        double* x = args.ptr<double>();
-        double* y = args.ptr<double>();
-        double* d1 = args.ptr<double>();
-        double* d2 = args.ptr<double>();
-        LAUNCH(morse_sqrt, n, x, y, d1, d2);
-    };
     m["morse_max"] = [](Args& args, MorseDim3 g, MorseDim3 b) {
         long long n = args.i64();
         double* a = args.ptr<double>();

@@ -12,7 +12,6 @@ import dev.morse.ad.prim.Mul;
 import dev.morse.ad.prim.Reshape;
 import dev.morse.ad.prim.Scale;
 import dev.morse.ad.prim.SoftmaxCrossEntropy;
-import dev.morse.ad.prim.Sqrt;
 import dev.morse.ad.prim.Sum;
 import dev.morse.ad.prim.Transpose;
 import dev.morse.ad.prim.Unary;
@@ -68,9 +67,9 @@ public final class Value {
         return max(scale(-1.0));
     }
 
-    /** Elementwise √x. */
+    /** Elementwise √x (the table's {@link UnaryFn#SQRT}). */
     public Value sqrt() {
-        return tracer.record(new Sqrt(), this);
+        return apply(UnaryFn.SQRT);
     }
 
     /** The same row-major elements as a rows×cols matrix. */
@@ -211,6 +210,31 @@ public final class Value {
     /** max(0, x): not twice differentiable at 0, flagged as non-smooth. */
     public Value relu() {
         return apply(UnaryFn.RELU);
+    }
+
+    /** x·Φ(x), Φ the standard normal CDF (exact GELU). */
+    public Value gelu() {
+        return apply(UnaryFn.GELU);
+    }
+
+    /** x for x &gt; 0, eˣ − 1 otherwise; f″ jumps at 0 (flagged non-smooth). */
+    public Value elu() {
+        return apply(UnaryFn.ELU);
+    }
+
+    /** x for x &gt; 0, 0.01·x otherwise; non-smooth at 0. */
+    public Value leakyRelu() {
+        return apply(UnaryFn.LEAKY_RELU);
+    }
+
+    /** λx for x &gt; 0, λα(eˣ − 1) otherwise; non-smooth at 0. */
+    public Value selu() {
+        return apply(UnaryFn.SELU);
+    }
+
+    /** x·tanh(softplus(x)). */
+    public Value mish() {
+        return apply(UnaryFn.MISH);
     }
 
     public Value identity() {

@@ -177,12 +177,6 @@ public interface Backend extends AutoCloseable {
     void transpose(int rows, int cols, int k, double alpha, DArray x, long xo, double beta, DArray y, long yo);
 
     /**
-     * y ← √x, n elements; when d1 is not null also d1 ← f'(x) = 0.5/√x and
-     * d2 ← f''(x) = −0.5·d1/x (d1 and d2 both given or both null), in one pass.
-     */
-    void sqrt(long n, DArray x, long xo, DArray y, long yo, DArray d1, long d1o, DArray d2, long d2o);
-
-    /**
      * y ← max(a, b) elementwise, n elements (NaN in either operand gives NaN); when m is not
      * null also the selection mask m ← 1 where a ≥ b or a is NaN, else 0 (ties select a).
      */

@@ -11,28 +11,76 @@ import dev.morse.backend.cuda.SelfTest;
 import dev.morse.index.HessianOperator;
 import dev.morse.newton.NewtonMr;
 import dev.morse.newton.Run;
+import dev.morse.nn.Activation;
+import dev.morse.nn.Loss;
+import dev.morse.nn.Mlp;
 import java.util.List;
 import java.util.Random;
 
 /**
  * Engine-level checks of one backend against a reference backend (the CPU): value, gradient,
  * HVP, hvpBlock, dense Hessian, its spectrum and inertia, two Newton-MR steps, on a small MLP
- * of every primitive kind an MLP uses; plus the time of one marginal HVP on each backend. Used by
- * {@code morse selftest} and by the engine conformance tests.
+ * of every primitive kind an MLP uses; plus the time of one marginal HVP on each backend; and,
+ * in the standard test, value, gradient, HVP, hvpBlock and dense Hessian of two small networks
+ * that between them use every activation of {@link Activation} (per layer, and at the output)
+ * and every {@link Loss} with both reductions. Used by {@code morse selftest} and by the engine
+ * conformance tests.
  */
 public final class EngineSelfTest implements SelfTest.Extension {
     /** Relative agreement expected between backends: different summation orders, O(n) sums of O(1) terms. */
     public static final double TOL = 1e-10;
 
     private final String network;
+    private final boolean activations;
 
     public EngineSelfTest(String network) {
-        this.network = network;
+        this(network, false);
     }
 
-    /** The default: small enough for any device, every MLP primitive (affine, swish, cross-entropy, l2-free). */
+    /** {@code network} (null: none) and, when {@code activations}, the activation networks. */
+    public EngineSelfTest(String network, boolean activations) {
+        this.network = network;
+        this.activations = activations;
+    }
+
+    /**
+     * The default: small enough for any device, every MLP primitive (affine, swish, cross-entropy,
+     * l2-free), then every activation and loss.
+     */
     public static EngineSelfTest standard() {
-        return new EngineSelfTest("16-12-8-10@500");
+        return new EngineSelfTest("16-12-8-10@500", true);
+    }
+
+    /** A named network program with its point. */
+    private record Case(String name, Program program, double[] theta) {
+    }
+
+    /** Two networks that use every activation (hidden and output) and every loss, mean and sum. */
+    private static List<Case> activationCases() {
+        Random r = new Random(31);
+        int rows = 60;
+        double[] x = new double[rows * 8];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 1.5 * r.nextGaussian();
+        }
+        double[] t = new double[rows * 4];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = r.nextDouble();
+        }
+        Mlp a = Mlp.builder().widths(8, 7, 6, 6, 6, 5, 4).activations(Activation.GELU, Activation.ELU,
+                Activation.LEAKY_RELU, Activation.SELU, Activation.MISH).loss(Loss.BCE_WITH_LOGITS)
+                .reduction(Loss.Reduction.SUM).l2(1e-3).build();
+        Mlp b = Mlp.builder().widths(8, 6, 6, 6, 6, 4).activations(Activation.SIGMOID, Activation.SOFTPLUS,
+                Activation.RELU, Activation.TANH).outputActivation(Activation.GELU).loss(Loss.MSE).build();
+        int[] labels = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            labels[i] = r.nextInt(4);
+        }
+        Mlp c = Mlp.builder().widths(8, 6, 4).activation(Activation.IDENTITY).loss(Loss.CROSS_ENTROPY)
+                .reduction(Loss.Reduction.SUM).build();
+        return List.of(new Case(a.toString(), a.program(x, rows, t), a.init(32, 0.3)),
+                new Case(b.toString(), b.program(x, rows, t), b.init(33, 0.3)),
+                new Case(c.toString(), c.program(x, rows, labels), c.init(34, 0.3)));
     }
 
     static double relErr(double[] ref, double[] a) {
@@ -111,6 +159,30 @@ public final class EngineSelfTest implements SelfTest.Extension {
 
     @Override
     public void run(Backend device, Backend reference, List<SelfTest.Row> rows, List<SelfTest.Timing> timings) {
+        if (network != null) {
+            runNetwork(device, reference, rows, timings);
+        }
+        if (activations) {
+            for (Case cs : activationCases()) {
+                int n = cs.program().nParams();
+                Random r = new Random(35);
+                int k = 5;
+                double[] v = new double[k * n];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = r.nextGaussian();
+                }
+                Computed d = compute(device, cs.program(), cs.theta(), v, k);
+                Computed c = compute(reference, cs.program(), cs.theta(), v, k);
+                add(rows, "engine value " + cs.name(), relErr(new double[] {c.value}, new double[] {d.value}));
+                add(rows, "engine gradient", relErr(c.grad, d.grad));
+                add(rows, "engine hvp", relErr(c.hv, d.hv));
+                add(rows, "engine hvpBlock(k=5, capacity 4)", relErr(c.block, d.block));
+                add(rows, "engine dense Hessian", relErr(c.hess, d.hess));
+            }
+        }
+    }
+
+    private void runNetwork(Backend device, Backend reference, List<SelfTest.Row> rows, List<SelfTest.Timing> timings) {
         HvpBench.Net net = HvpBench.Net.parse(network);
         Program p = net.program(11);
         int n = p.nParams();

@@ -171,7 +171,7 @@ public final class Problem {
                     Tracer t = new Tracer(cp.nParams());
                     Value loss = cp.loss(t);
                     if (p.l2() > 0) {
-                        loss = loss.add(t.theta().l2(p.l2()));
+                        loss = loss.add(t.theta().l2("half".equals(p.l2Form()) ? p.l2() / 2 : p.l2()));
                     }
                     prog = t.program(loss);
                 } catch (RuntimeException e) {
@@ -217,7 +217,12 @@ public final class Problem {
                     for (int y : ds.labels()) {
                         classes = Math.max(classes, y + 1);
                     }
-                    if (classes > m.outputs()) {
+                    if (m.loss() == Loss.BCE_WITH_LOGITS && m.outputs() == 1) {
+                        if (classes > 2) {
+                            throw new SpecException("problem.widths", "bce with one output needs labels 0 and 1; the "
+                                    + "data have " + classes + " classes (give one output per class)");
+                        }
+                    } else if (classes > m.outputs()) {
                         throw new SpecException("problem.widths", "the output width " + m.outputs() + " is less than the "
                                 + classes + " classes in the data");
                     }
@@ -232,11 +237,22 @@ public final class Problem {
         double l2 = p.l2();
         if ("mean".equals(p.l2Form())) {
             // λ·mean(θ²) = (λ/N)‖θ‖² (autocrit's l2_regularizer)
-            l2 /= Mlp.builder().widths(p.widths()).bias(p.bias()).activation(Activation.parse(p.activation()))
-                    .loss(Loss.parse(p.loss())).build().nParams();
+            l2 /= mlpBuilder(p).build().nParams();
+        } else if ("half".equals(p.l2Form())) {
+            l2 /= 2; // (λ/2)‖θ‖²
         }
-        return Mlp.builder().widths(p.widths()).bias(p.bias()).activation(Activation.parse(p.activation()))
-                .loss(Loss.parse(p.loss())).l2(l2).build();
+        return mlpBuilder(p).l2(l2).build();
+    }
+
+    private static Mlp.Builder mlpBuilder(Spec.ProblemSpec p) {
+        Mlp.Builder b = Mlp.builder().widths(p.widths()).bias(p.bias());
+        if (p.activations() != null) {
+            b.activations(p.activations().stream().map(Activation::parse).toArray(Activation[]::new));
+        } else {
+            b.activation(Activation.parse(p.activation()));
+        }
+        return b.outputActivation(Activation.parse(p.outputActivation())).loss(Loss.parse(p.loss()))
+                .reduction(Loss.Reduction.parse(p.reduction()));
     }
 
     /** Loads and prepares the data a spec names (all steps seeded by data.seed). */

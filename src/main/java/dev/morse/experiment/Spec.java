@@ -2,6 +2,7 @@ package dev.morse.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.morse.nn.Activation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -25,10 +26,14 @@ public record Spec(String name, String description, long seed, String backend, i
 
     /**
      * What is optimized: an analytic function or a network on data. {@code l2Form}: {@code sum}
-     * (λ‖θ‖²) or {@code mean} (λ·mean(θ²) = (λ/N)‖θ‖², autocrit's l2 regularizer).
+     * (λ‖θ‖²), {@code half} ((λ/2)‖θ‖²) or {@code mean} (λ·mean(θ²) = (λ/N)‖θ‖², autocrit's l2
+     * regularizer). {@code activation}: the hidden activation of every layer, or, when
+     * {@code activations} is not null, of the first (then {@code activations} has one per
+     * hidden layer). {@code reduction}: {@code mean} or {@code sum} of the loss's terms.
      */
     public record ProblemSpec(String kind, DataSpec data, int[] widths, boolean[] bias, String activation,
-                              String loss, double l2, int hidden, String l2Form, String javaClass, String jar) {
+                              String loss, double l2, int hidden, String l2Form, String javaClass, String jar,
+                              List<String> activations, String outputActivation, String reduction) {
     }
 
     /** Where the data come from and how they are prepared. */
@@ -174,9 +179,25 @@ public record Spec(String name, String description, long seed, String backend, i
         int[] widths = null;
         boolean[] bias = null;
         String activation = null;
+        List<String> activations = null;
+        String outputActivation = null;
+        String reduction = null;
         String loss = null;
-        double l2 = p.number("l2", 0.0, 0.0, 1e6, false);
-        String l2Form = p.str("l2_form", "sum", "sum", "mean");
+        double l2;
+        String l2Form;
+        if (p.isObject("l2")) {
+            // l2: {lambda: λ, form: sum | half | mean}
+            SpecNode l = p.obj("l2");
+            l2 = l.number("lambda", null, 0.0, 1e6, false);
+            l2Form = l.str("form", "sum", "sum", "half", "mean");
+            l.done();
+            if (p.has("l2_form")) {
+                throw new SpecException(p.at("l2_form"), "give the form once: in l2.form or here, not both");
+            }
+        } else {
+            l2 = p.number("l2", 0.0, 0.0, 1e6, false);
+            l2Form = p.str("l2_form", "sum", "sum", "half", "mean");
+        }
         int hidden = 0;
         String javaClass = null;
         String jar = null;
@@ -194,10 +215,14 @@ public record Spec(String name, String description, long seed, String backend, i
                     throw new SpecException(p.at("widths"), "need at least an input and an output width");
                 }
                 bias = biases(p, widths.length - 1);
-                activation = p.str("activation", "swish", "identity", "tanh", "sigmoid", "swish", "softplus", "relu");
-                loss = p.str("loss", null, "mse", "cross-entropy");
-                if (loss.equals("cross-entropy") && data.source().equals("gaussian")) {
-                    throw new SpecException(p.at("loss"), "cross-entropy needs labelled data (mnist), not gaussian");
+                activations = activations(p, "swish", widths.length - 2);
+                activation = activations.get(0);
+                activations = activations.size() == 1 ? null : activations;
+                outputActivation = p.str("output_activation", "identity", Activation.names());
+                loss = p.str("loss", null, "mse", "cross-entropy", "bce");
+                reduction = p.str("reduction", "mean", "mean", "sum");
+                if (!loss.equals("mse") && data.source().equals("gaussian")) {
+                    throw new SpecException(p.at("loss"), loss + " needs labelled data (mnist), not gaussian");
                 }
                 break;
             }
@@ -210,8 +235,12 @@ public record Spec(String name, String description, long seed, String backend, i
                 data = data(p.objOrEmpty("data"));
                 widths = p.ints("widths", new int[] {1, 10, 10, 1}, 1, 1 << 20);
                 bias = biases(p, widths.length - 1);
-                activation = p.str("activation", "tanh", "identity", "tanh", "sigmoid", "swish", "softplus", "relu");
+                activations = activations(p, "tanh", widths.length - 2);
+                activation = activations.get(0);
+                activations = activations.size() == 1 ? null : activations;
+                outputActivation = p.str("output_activation", "identity", Activation.names());
                 loss = "mse";
+                reduction = p.str("reduction", "mean", "mean", "sum");
                 break;
             }
             default:
@@ -221,7 +250,18 @@ public record Spec(String name, String description, long seed, String backend, i
         if (l2Form.equals("mean") && !kind.equals("mlp")) {
             throw new SpecException(p.at("l2_form"), "applies to mlp problems only");
         }
-        return new ProblemSpec(kind, data, widths, bias, activation, loss, l2, hidden, l2Form, javaClass, jar);
+        return new ProblemSpec(kind, data, widths, bias, activation, loss, l2, hidden, l2Form, javaClass, jar,
+                activations, outputActivation, reduction);
+    }
+
+    /** {@code activation}: one name for every hidden layer, or a list of one name per hidden layer. */
+    private static List<String> activations(SpecNode p, String def, int hiddenLayers) {
+        List<String> a = p.strings("activation", def, Activation.names());
+        if (a.size() != 1 && a.size() != hiddenLayers) {
+            throw new SpecException(p.at("activation"), a.size() + " activations for " + hiddenLayers
+                    + " hidden layers (give one name for all, or one per hidden layer)");
+        }
+        return a;
     }
 
     private static SpecNode missing(SpecNode p, String key) {

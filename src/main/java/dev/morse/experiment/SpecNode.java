@@ -86,6 +86,37 @@ final class SpecNode {
         return s;
     }
 
+    /**
+     * A string, or a non-empty list of strings, each one of {@code allowed} (when given); a
+     * string is returned as a list of one.
+     */
+    List<String> strings(String key, String def, String... allowed) {
+        JsonNode v = get(key);
+        if (v == null || v.isTextual()) {
+            return List.of(str(key, def, allowed));
+        }
+        if (!v.isArray() || v.size() == 0) {
+            throw new SpecException(at(key), "expected " + describe(allowed, "a string") + ", or a list of them, got "
+                    + kind(v));
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode e = v.get(i);
+            if (!e.isTextual() || (allowed.length > 0 && !List.of(allowed).contains(e.asText()))) {
+                throw new SpecException(at(key) + "[" + i + "]", "expected " + describe(allowed, "a string") + ", got "
+                        + kind(e) + (e.isTextual() ? hint(e.asText(), List.of(allowed)) : ""));
+            }
+            out.add(e.asText());
+        }
+        return out;
+    }
+
+    /** True when the key holds an object (key: value pairs). */
+    boolean isObject(String key) {
+        JsonNode v = get(key);
+        return v != null && v.isObject();
+    }
+
     private static String describe(String[] allowed, String fallback) {
         if (allowed.length == 0) {
             return fallback;

@@ -11,8 +11,10 @@ import java.util.Random;
 
 /**
  * A multilayer perceptron as a loss of its flat parameter vector θ. Layer l computes
- * Z_l = A_{l-1}·W_l (+ 1·b_lᵀ), A_l = σ(Z_l) for hidden layers and identity at the output;
+ * Z_l = A_{l-1}·W_l (+ 1·b_lᵀ), A_l = σ_l(Z_l) with σ_l the hidden layer's activation (one for
+ * all, or one per layer) and, at the output, the output activation (identity unless given);
  * rows are examples. θ holds, layer by layer, W_l (fan_in × fan_out, row-major) then b_l.
+ * The loss ({@link Loss}, with its {@link Loss.Reduction}) is named once, in the builder.
  *
  * <p>Initialization ({@link #init}): W entries i.i.d. N(0, 1/fan_in) (LeCun normal), biases
  * zero, from {@code java.util.Random(seed)} in θ order, so the same seed gives the same θ.
@@ -27,17 +29,25 @@ public final class Mlp {
 
     private final int[] widths;
     private final boolean[] bias;
+    /** The builder's one activation for every hidden layer, or null when given per layer. */
     private final Activation activation;
+    private final List<Activation> hidden;
+    private final Activation output;
     private final Loss loss;
+    private final Loss.Reduction reduction;
     private final double l2;
     private final List<Layer> layers;
     private final int n;
 
-    private Mlp(int[] widths, boolean[] bias, Activation activation, Loss loss, double l2) {
+    private Mlp(int[] widths, boolean[] bias, Activation activation, List<Activation> hidden, Activation output,
+                Loss loss, Loss.Reduction reduction, double l2) {
         this.widths = widths;
         this.bias = bias;
         this.activation = activation;
+        this.hidden = hidden;
+        this.output = output;
         this.loss = loss;
+        this.reduction = reduction;
         this.l2 = l2;
         List<Layer> ls = new ArrayList<>();
         long off = 0;
@@ -79,12 +89,39 @@ public final class Mlp {
         return widths[widths.length - 1];
     }
 
+    /**
+     * The hidden activation, when every hidden layer has the same one (always so for a network
+     * built with {@link Builder#activation}); per-layer networks: see {@link #activations()}.
+     */
     public Activation activation() {
-        return activation;
+        if (activation != null) {
+            return activation;
+        }
+        for (Activation a : hidden) {
+            if (a != hidden.get(0)) {
+                throw new IllegalStateException("this MLP has one activation per hidden layer " + hidden
+                        + ": use activations()");
+            }
+        }
+        return hidden.get(0);
+    }
+
+    /** The activation of each hidden layer, in order. */
+    public List<Activation> activations() {
+        return hidden;
+    }
+
+    /** The output activation ({@link Activation#IDENTITY} unless given). */
+    public Activation outputActivation() {
+        return output;
     }
 
     public Loss loss() {
         return loss;
+    }
+
+    public Loss.Reduction reduction() {
+        return reduction;
     }
 
     public double l2() {
@@ -134,10 +171,11 @@ public final class Mlp {
     /**
      * The loss this MLP was built with on classification data: inputs x (rows × inputs) and
      * integer labels, plus l2. The loss is named once, in the builder; this is
-     * {@link #crossEntropy} for a cross-entropy network and an error for any other.
+     * {@link #crossEntropy} for a cross-entropy or binary cross-entropy network and an error for
+     * any other.
      */
     public Program program(double[] x, int rows, int[] labels) {
-        if (loss != Loss.CROSS_ENTROPY) {
+        if (loss == Loss.MSE) {
             throw new IllegalArgumentException("this MLP was built with loss " + loss + ": give targets (double[]), "
                     + "not labels");
         }
@@ -146,9 +184,13 @@ public final class Mlp {
 
     /**
      * The loss this MLP was built with on regression data: inputs x and targets y (rows ×
-     * outputs), plus l2; {@link #mse} for an MSE network and an error for any other.
+     * outputs), plus l2; {@link #mse} for an MSE network, {@link #binaryCrossEntropy} for a
+     * binary cross-entropy one (targets in [0, 1]) and an error for a cross-entropy one.
      */
     public Program program(double[] x, int rows, double[] y) {
+        if (loss == Loss.BCE_WITH_LOGITS) {
+            return binaryCrossEntropy(x, rows, y);
+        }
         if (loss != Loss.MSE) {
             throw new IllegalArgumentException("this MLP was built with loss " + loss + ": give integer labels "
                     + "(int[]), not targets");
@@ -184,9 +226,18 @@ public final class Mlp {
             Layer ly = layers.get(l);
             Value w = t.param(ly.weightOffset(), ly.fanIn(), ly.fanOut());
             Value z = ly.hasBias() ? a.affine(w, t.param(ly.biasOffset(), 1, ly.fanOut())) : a.matmul(w);
-            a = l + 1 < layers.size() ? z.apply(activation.fn()) : z;
+            if (l + 1 < layers.size()) {
+                a = z.apply(hidden.get(l).fn());
+            } else {
+                a = output == Activation.IDENTITY ? z : z.apply(output.fn());
+            }
         }
         return a;
+    }
+
+    /** The loss's reduction of a mean over {@code count} terms: the mean itself, or count × it for sum. */
+    private Value reduce(Value mean, long count) {
+        return reduction == Loss.Reduction.SUM ? mean.scale((double) count) : mean;
     }
 
     private Value regularize(Tracer t, Value data) {
@@ -201,8 +252,16 @@ public final class Mlp {
         return t.data("X", x, rows, inputs());
     }
 
-    /** The cross-entropy loss (mean over examples) on inputs x (rows × inputs) and labels, plus l2. */
+    /**
+     * The cross-entropy loss on inputs x (rows × inputs) and integer labels, plus l2: softmax
+     * cross-entropy (mean over examples, or sum) for a cross-entropy network; for a binary
+     * cross-entropy network, {@link #binaryCrossEntropy} against the one-hot targets of the
+     * labels (or, with one output, against the labels 0 and 1 themselves).
+     */
     public Program crossEntropy(double[] x, int rows, int[] labels) {
+        if (loss == Loss.BCE_WITH_LOGITS) {
+            return binaryCrossEntropy(x, rows, targets(labels, rows));
+        }
         if (loss != Loss.CROSS_ENTROPY) {
             throw new IllegalStateException("this MLP was built with loss " + loss);
         }
@@ -214,33 +273,88 @@ public final class Mlp {
         }
         Tracer t = new Tracer(n);
         Value logits = forward(t, input(t, x, rows));
-        return t.program(regularize(t, logits.softmaxCrossEntropy(t.labels(labels))));
+        return t.program(regularize(t, reduce(logits.softmaxCrossEntropy(t.labels(labels)), rows)));
     }
 
-    /** The MSE loss (mean over all entries) on inputs x and targets y (rows × outputs), plus l2. */
+    /** One-hot targets of integer labels (rows × outputs); with one output, the label itself (0 or 1). */
+    private double[] targets(int[] labels, int rows) {
+        if (labels.length != rows) {
+            throw new IllegalArgumentException(labels.length + " labels for " + rows + " examples");
+        }
+        int c = outputs();
+        double[] y = new double[rows * c];
+        for (int i = 0; i < rows; i++) {
+            int l = labels[i];
+            if (c == 1 ? l != 0 && l != 1 : l < 0 || l >= c) {
+                throw new IllegalArgumentException("label " + l + " of example " + i + " is outside "
+                        + (c == 1 ? "{0, 1} (one output)" : "[0, " + c + ")"));
+            }
+            y[c == 1 ? i : i * c + l] = c == 1 ? l : 1.0;
+        }
+        return y;
+    }
+
+    /**
+     * The binary cross-entropy of the output logits Z against targets T in [0, 1] (rows ×
+     * outputs), softplus(Z) − Z∘T summed entry by entry (the stable form of
+     * −T·log σ(Z) − (1 − T)·log(1 − σ(Z))), mean over all entries or sum, plus l2.
+     */
+    public Program binaryCrossEntropy(double[] x, int rows, double[] targets) {
+        if (loss != Loss.BCE_WITH_LOGITS) {
+            throw new IllegalStateException("this MLP was built with loss " + loss);
+        }
+        if (targets.length != (long) rows * outputs()) {
+            throw new IllegalArgumentException("targets: " + targets.length + " values for " + rows + " examples of "
+                    + outputs() + " outputs");
+        }
+        for (int i = 0; i < targets.length; i++) {
+            if (!(targets[i] >= 0.0 && targets[i] <= 1.0)) {
+                throw new IllegalArgumentException("target " + targets[i] + " at " + i + " is outside [0, 1]");
+            }
+        }
+        Tracer t = new Tracer(n);
+        Value z = forward(t, input(t, x, rows));
+        Value terms = z.softplus().sub(z.mul(t.data("Y", targets, rows, outputs())));
+        return t.program(regularize(t, reduction == Loss.Reduction.SUM ? terms.sum() : terms.mean()));
+    }
+
+    /** The MSE loss (mean over all entries, or sum) on inputs x and targets y (rows × outputs), plus l2. */
     public Program mse(double[] x, int rows, double[] y) {
         if (loss != Loss.MSE) {
             throw new IllegalStateException("this MLP was built with loss " + loss);
         }
         Tracer t = new Tracer(n);
         Value out = forward(t, input(t, x, rows));
-        return t.program(regularize(t, out.mse(t.data("Y", y, rows, outputs()))));
+        return t.program(regularize(t, reduce(out.mse(t.data("Y", y, rows, outputs())), (long) rows * outputs())));
     }
 
     @Override
     public String toString() {
-        return "MLP " + widthsString() + " (" + activation.name().toLowerCase(java.util.Locale.ROOT) + ", "
-                + loss.name().toLowerCase(java.util.Locale.ROOT) + ", biases " + Arrays.toString(bias)
+        StringBuilder acts = new StringBuilder();
+        if (activation != null) {
+            acts.append(activation.specName());
+        } else {
+            for (Activation a : hidden) {
+                acts.append(acts.length() == 0 ? "" : "/").append(a.specName());
+            }
+        }
+        return "MLP " + widthsString() + " (" + acts
+                + (output == Activation.IDENTITY ? "" : ", output " + output.specName()) + ", "
+                + loss.name().toLowerCase(java.util.Locale.ROOT)
+                + (reduction == Loss.Reduction.SUM ? " (sum)" : "") + ", biases " + Arrays.toString(bias)
                 + (l2 > 0 ? ", l2 " + l2 : "") + ", N = " + n + ")";
     }
 
-    /** Builds an {@link Mlp}: widths, biases per layer, activation, loss, l2. */
+    /** Builds an {@link Mlp}: widths, biases per layer, activations (hidden and output), loss and its reduction, l2. */
     public static final class Builder {
         private int[] widths;
         private boolean[] bias;
         private boolean allBias = true;
         private Activation activation;
+        private Activation[] perLayer;
+        private Activation output = Activation.IDENTITY;
         private Loss loss;
+        private Loss.Reduction reduction = Loss.Reduction.MEAN;
         private double l2;
 
         /** Input width, hidden widths..., output width. */
@@ -262,8 +376,23 @@ public final class Mlp {
             return this;
         }
 
+        /** The activation of every hidden layer. */
         public Builder activation(Activation a) {
             this.activation = a;
+            this.perLayer = null;
+            return this;
+        }
+
+        /** One activation per hidden layer (widths.length − 2 of them), in order. */
+        public Builder activations(Activation... hiddenLayers) {
+            this.perLayer = hiddenLayers.clone();
+            this.activation = null;
+            return this;
+        }
+
+        /** The output layer's activation (default identity: the loss sees the last affine map). */
+        public Builder outputActivation(Activation a) {
+            this.output = a;
             return this;
         }
 
@@ -272,6 +401,13 @@ public final class Mlp {
             return this;
         }
 
+        /** Mean (default) or sum of the loss's terms (see {@link Loss}). */
+        public Builder reduction(Loss.Reduction r) {
+            this.reduction = r;
+            return this;
+        }
+
+        /** Adds λ‖θ‖² (for the (λ/2)‖θ‖² convention pass λ/2). */
         public Builder l2(double lambda) {
             this.l2 = lambda;
             return this;
@@ -294,9 +430,28 @@ public final class Mlp {
                 throw new IllegalArgumentException(b.length + " bias flags for " + (widths.length - 1) + " layers");
             }
             // no silent defaults: the activation and the loss are the model, so they are given
-            if (activation == null) {
+            if (activation == null && perLayer == null) {
                 throw new IllegalArgumentException("an MLP needs its hidden activation: .activation(Activation.X), one of "
                         + Arrays.toString(Activation.values()));
+            }
+            List<Activation> hidden = new ArrayList<>();
+            for (int l = 0; l + 2 < widths.length; l++) {
+                hidden.add(activation);
+            }
+            if (perLayer != null) {
+                if (perLayer.length != widths.length - 2) {
+                    throw new IllegalArgumentException(perLayer.length + " activations for " + (widths.length - 2)
+                            + " hidden layers");
+                }
+                for (int l = 0; l < perLayer.length; l++) {
+                    if (perLayer[l] == null) {
+                        throw new IllegalArgumentException("activation of hidden layer " + (l + 1) + " is null");
+                    }
+                    hidden.set(l, perLayer[l]);
+                }
+            }
+            if (output == null || reduction == null) {
+                throw new IllegalArgumentException("output activation and reduction must not be null");
             }
             if (loss == null) {
                 throw new IllegalArgumentException("an MLP needs its loss: .loss(Loss.X), one of "
@@ -305,7 +460,8 @@ public final class Mlp {
             if (!(l2 >= 0) || Double.isInfinite(l2)) {
                 throw new IllegalArgumentException("l2 must be finite and ≥ 0, got " + l2);
             }
-            return new Mlp(widths.clone(), b, activation, loss, l2);
+            return new Mlp(widths.clone(), b, activation, Collections.unmodifiableList(hidden), output, loss,
+                    reduction, l2);
         }
     }
 }

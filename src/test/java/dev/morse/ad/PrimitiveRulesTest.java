@@ -136,8 +136,8 @@ class PrimitiveRulesTest {
                 continue;
             }
             // log needs positive arguments; relu needs arguments away from its kink
-            double lo = f == UnaryFn.LOG ? 0.5 : -2;
-            double hi = f == UnaryFn.LOG ? 2.0 : 2;
+            double lo = f.positiveDomain() ? 0.5 : -2;
+            double hi = f.positiveDomain() ? 2.0 : 2;
             check(seed++, 3, 4, 1, 1, lo, hi, (t, v) -> v[0].apply(f).mul(v[0]));
             check(seed++, 3, 4, 1, 1, lo, hi, (t, v) -> v[0].apply(f));
         }

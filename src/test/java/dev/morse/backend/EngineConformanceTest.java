@@ -18,9 +18,13 @@ public abstract class EngineConformanceTest {
     protected abstract Backend create();
 
     private static void check(Backend dev, String network) {
+        check(dev, new EngineSelfTest(network));
+    }
+
+    private static void check(Backend dev, EngineSelfTest test) {
         List<SelfTest.Row> rows = new ArrayList<>();
         try (Backend cpu = new CpuBackend()) {
-            new EngineSelfTest(network).run(dev, cpu, rows, new ArrayList<>());
+            test.run(dev, cpu, rows, new ArrayList<>());
         }
         for (SelfTest.Row r : rows) {
             assertTrue(r.pass(), r.operation() + ": max relative error " + r.maxRelError() + " > " + r.tolerance()
@@ -32,6 +36,14 @@ public abstract class EngineConformanceTest {
     void crossEntropyMlpAgreesWithTheCpu() {
         try (Backend b = create()) {
             check(b, "16-12-8-10@300");
+        }
+    }
+
+    /** The networks of every activation (per layer and at the output) and every loss, as `morse selftest` runs them. */
+    @Test
+    void everyActivationAndLossAgreesWithTheCpu() {
+        try (Backend b = create()) {
+            check(b, new EngineSelfTest(null, true));
         }
     }
 

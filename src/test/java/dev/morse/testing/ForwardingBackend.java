@@ -278,12 +278,6 @@ public class ForwardingBackend implements Backend {
     }
 
     @Override
-    public void sqrt(long n, DArray x, long xo, DArray y, long yo, DArray d1, long d1o, DArray d2, long d2o) {
-        launch();
-        inner.sqrt(n, u(x), xo, u(y), yo, d1 == null ? null : u(d1), d1o, d2 == null ? null : u(d2), d2o);
-    }
-
-    @Override
     public void max(long n, DArray a, long ao, DArray b, long bo, DArray y, long yo, DArray m, long mo) {
         launch();
         inner.max(n, u(a), ao, u(b), bo, u(y), yo, m == null ? null : u(m), mo);

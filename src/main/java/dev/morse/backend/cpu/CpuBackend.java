@@ -493,32 +493,6 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void sqrt(long n, DArray x, long xo, DArray y, long yo, DArray d1, long d1o, DArray d2, long d2o) {
-        live();
-        if ((d1 == null) != (d2 == null)) {
-            throw new IllegalArgumentException("sqrt: d1 and d2 must both be given or both be null");
-        }
-        DoubleBuffer xb = b(x);
-        DoubleBuffer yb = b(y);
-        DoubleBuffer ab = d1 == null ? null : b(d1);
-        DoubleBuffer bb = d2 == null ? null : b(d2);
-        int m = i(n);
-        int xi = i(xo);
-        int yi = i(yo);
-        for (int j = 0; j < m; j++) {
-            double v = xb.get(xi + j);
-            double s = Math.sqrt(v);
-            yb.put(yi + j, s);
-            if (ab != null) {
-                // the kernel morse_sqrt evaluates the same expressions in the same order
-                double a = 0.5 / s;
-                ab.put(i(d1o) + j, a);
-                bb.put(i(d2o) + j, -0.5 * a / v);
-            }
-        }
-    }
-
-    @Override
     public void max(long n, DArray a, long ao, DArray bv, long bo, DArray y, long yo, DArray m, long mo) {
         live();
         DoubleBuffer ab = b(a);

@@ -10,7 +10,8 @@ import java.nio.DoubleBuffer;
  * plain loops that C2 vectorizes, and copies the result back. Each expression is written
  * exactly as the scalar reference (same operands, same order), so results are bitwise those
  * of the one-element-at-a-time loops; sums keep their order (C2 does not reorder
- * floating-point reductions). One instance per thread: the tiles are its scratch.
+ * floating-point reductions). The elementwise functions run {@link UnaryFn#eval}, the
+ * table's own loops, on each tile. One instance per thread: the tiles are its scratch.
  */
 final class CpuLoops {
     /** Elements per tile: five tiles of 8 KiB stay in a 32 KiB L1 with room to spare. */
@@ -72,21 +73,8 @@ final class CpuLoops {
         for (int j = lo; j < hi; j += TILE) {
             int m = Math.min(TILE, hi - j);
             x.get(xo + j, xt, 0, m);
-            unaryTile(f, p, xt, yt, m);
+            f.eval(p, xt, yt, null, null, m); // the table's own loop on the tile
             y.put(yo + j, yt, 0, m);
-        }
-    }
-
-    private static void unaryTile(UnaryFn f, int p, double[] xt, double[] yt, int m) {
-        if (f == UnaryFn.SWISH) {
-            for (int e = 0; e < m; e++) {
-                double v = xt[e];
-                yt[e] = v * UnaryFn.sigmoid(v);
-            }
-        } else {
-            for (int e = 0; e < m; e++) {
-                yt[e] = f.f(xt[e], p);
-            }
         }
     }
 
@@ -96,47 +84,10 @@ final class CpuLoops {
         for (int j = lo; j < hi; j += TILE) {
             int m = Math.min(TILE, hi - j);
             x.get(xo + j, xt, 0, m);
-            derivativesTile(f, p, xt, m);
+            f.eval(p, xt, t1, t2, t3, m);
             y.put(yo + j, t1, 0, m);
             d1.put(d1o + j, t2, 0, m);
             d2.put(d2o + j, t3, 0, m);
-        }
-    }
-
-    /** t1 ← f(x), t2 ← f'(x), t3 ← f''(x) for x in t0 (the reference's per-function formulas). */
-    private void derivativesTile(UnaryFn f, int p, double[] xt, int m) {
-        double[] yt = t1;
-        double[] at = t2;
-        double[] bt = t3;
-        switch (f) {
-            case SWISH:
-                // one exp per element: s = σ(x), swish = x s, swish' = s + x s(1-s),
-                // swish'' = s(1-s)(2 + x(1-2s))
-                for (int e = 0; e < m; e++) {
-                    double v = xt[e];
-                    double s = UnaryFn.sigmoid(v);
-                    double s1 = s * (1.0 - s);
-                    yt[e] = v * s;
-                    at[e] = s + v * s1;
-                    bt[e] = s1 * (2.0 + v * (1.0 - 2.0 * s));
-                }
-                break;
-            case TANH:
-                for (int e = 0; e < m; e++) {
-                    double t = Math.tanh(xt[e]);
-                    double d = 1.0 - t * t;
-                    yt[e] = t;
-                    at[e] = d;
-                    bt[e] = -2.0 * t * d;
-                }
-                break;
-            default:
-                for (int e = 0; e < m; e++) {
-                    double v = xt[e];
-                    yt[e] = f.f(v, p);
-                    at[e] = f.d1(v, p);
-                    bt[e] = f.d2(v, p);
-                }
         }
     }
 
@@ -292,10 +243,10 @@ final class CpuLoops {
             return;
         }
         if (d1 == null) {
-            unaryTile(f, p, zt, t1, m);
+            f.eval(p, zt, t1, null, null, m);
             y.put(yat, t1, 0, m);
         } else {
-            derivativesTile(f, p, zt, m);
+            f.eval(p, zt, t1, t2, t3, m);
             y.put(yat, t1, 0, m);
             d1.put(d1at, t2, 0, m);
             d2.put(d2at, t3, 0, m);

@@ -696,12 +696,6 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void sqrt(long n, DArray x, long xo, DArray y, long yo, DArray d1, long d1o, DArray d2, long d2o) {
-        live();
-        ops.sqrt(n, c(x), xo, c(y), yo, d1 == null ? null : c(d1), d1o, d2 == null ? null : c(d2), d2o);
-    }
-
-    @Override
     public void max(long n, DArray a, long ao, DArray b, long bo, DArray y, long yo, DArray m, long mo) {
         live();
         ops.max(n, c(a), ao, c(b), bo, c(y), yo, m == null ? null : c(m), mo);

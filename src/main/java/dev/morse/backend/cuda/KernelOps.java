@@ -313,26 +313,6 @@ public final class KernelOps {
 
     // ---------------------------------------------------------------- extension primitives
 
-    /** y ← √x; d1 ← 0.5/√x, d2 ← −0.5·d1/x when given (both or neither). */
-    public void sqrt(long n, DeviceBuffer x, long xo, DeviceBuffer y, long yo, DeviceBuffer d1, long d1o,
-                     DeviceBuffer d2, long d2o) {
-        nonNegative(n, "n");
-        if ((d1 == null) != (d2 == null)) {
-            throw new IllegalArgumentException("sqrt: d1 and d2 must both be given or both be null");
-        }
-        range(x, xo, n, "sqrt x");
-        range(y, yo, n, "sqrt y");
-        if (d1 != null) {
-            range(d1, d1o, n, "sqrt d1");
-            range(d2, d2o, n, "sqrt d2");
-        }
-        if (n == 0) {
-            return;
-        }
-        args.reset().i64(n).ptr(x, xo).ptr(y, yo).ptr(d1, d1 == null ? 0 : d1o).ptr(d2, d2 == null ? 0 : d2o);
-        launch(Kernel.SQRT, lc.flat(n));
-    }
-
     /** y ← max(a, b); m ← [a ≥ b or a NaN] when given. */
     public void max(long n, DeviceBuffer a, long ao, DeviceBuffer b, long bo, DeviceBuffer y, long yo,
                     DeviceBuffer m, long mo) {

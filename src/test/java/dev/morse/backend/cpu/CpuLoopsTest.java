@@ -104,7 +104,7 @@ class CpuLoopsTest {
                 check(at + "addRowVector", b -> b.addRowVector(rows, cols, k, -1.5, bias, 0, true, z, 0), fast, ref, zOnly, zI);
                 check(at + "biasMulShared", b -> b.biasMulShared(rows, cols, k, bias, 0, true, z, 0, a, 0, y, 0),
                         fast, ref, new DArray[] {z, y}, new double[][] {zInit, gauss(r, k * n)});
-                for (UnaryFn f : new UnaryFn[] {UnaryFn.SWISH, UnaryFn.TANH, UnaryFn.SIGMOID, UnaryFn.SOFTPLUS, UnaryFn.POWI}) {
+                for (UnaryFn f : UnaryFn.values()) {
                     String ft = at + f + ": ";
                     check(ft + "unary", b -> b.unary(f, 3, n, x, 0, z, 0), fast, ref, zOnly, zI);
                     check(ft + "unaryDerivatives", b -> b.unaryDerivatives(f, 3, n, x, 0, z, 0, d1, 0, d2, 0),

@@ -21,7 +21,8 @@ import org.bytedeco.openblas.global.openblas_full;
 
 /**
  * TEST REFERENCE: the CPU backend as it was before its elementwise loops were tiled and split
- * (one element at a time through DoubleBuffer), kept verbatim so tests can check the fast loops
+ * (one element at a time through DoubleBuffer), kept verbatim (its elementwise functions now
+ * one element at a time through the table, UnaryFn.eval) so tests can check the fast loops
  * bit for bit against it and benchmarks can time both in one process. The CPU backend: OpenBLAS (through org.bytedeco:openblas) for BLAS and LAPACK, Java loops
  * over off-heap memory for the fused elementwise kernels. LAPACK routines are called in
  * column-major layout on symmetric input, which is the same matrix, so no transposition
@@ -315,6 +316,12 @@ final class ScalarCpuBackend implements Backend {
     }
 
     // ---------------------------------------------------------------- fused elementwise
+    // One element at a time through the table (UnaryFn.eval with m = 1): the tiling, splitting
+    // and fusion of the CPU backend are what differs.
+    private final double[] one = new double[1];
+    private final double[] oneY = new double[1];
+    private final double[] oneD1 = new double[1];
+    private final double[] oneD2 = new double[1];
 
     @Override
     public void unary(UnaryFn f, int p, long n, DArray x, long xo, DArray y, long yo) {
@@ -324,17 +331,10 @@ final class ScalarCpuBackend implements Backend {
         int xi = i(xo);
         int yi = i(yo);
         int m = i(n);
-        switch (f) {
-            case SWISH:
-                for (int j = 0; j < m; j++) {
-                    double v = xb.get(xi + j);
-                    yb.put(yi + j, v * UnaryFn.sigmoid(v));
-                }
-                break;
-            default:
-                for (int j = 0; j < m; j++) {
-                    yb.put(yi + j, f.f(xb.get(xi + j), p));
-                }
+        for (int j = 0; j < m; j++) {
+            one[0] = xb.get(xi + j);
+            f.eval(p, one, oneY, null, null, 1);
+            yb.put(yi + j, oneY[0]);
         }
     }
 
@@ -351,35 +351,12 @@ final class ScalarCpuBackend implements Backend {
         int ai = i(d1o);
         int bi = i(d2o);
         int m = i(n);
-        switch (f) {
-            case SWISH:
-                // one exp per element: s = σ(x), swish = x s, swish' = s + x s(1-s),
-                // swish'' = s(1-s)(2 + x(1-2s))
-                for (int j = 0; j < m; j++) {
-                    double v = xb.get(xi + j);
-                    double s = UnaryFn.sigmoid(v);
-                    double s1 = s * (1.0 - s);
-                    yb.put(yi + j, v * s);
-                    ab.put(ai + j, s + v * s1);
-                    bb.put(bi + j, s1 * (2.0 + v * (1.0 - 2.0 * s)));
-                }
-                break;
-            case TANH:
-                for (int j = 0; j < m; j++) {
-                    double t = Math.tanh(xb.get(xi + j));
-                    double d = 1.0 - t * t;
-                    yb.put(yi + j, t);
-                    ab.put(ai + j, d);
-                    bb.put(bi + j, -2.0 * t * d);
-                }
-                break;
-            default:
-                for (int j = 0; j < m; j++) {
-                    double v = xb.get(xi + j);
-                    yb.put(yi + j, f.f(v, p));
-                    ab.put(ai + j, f.d1(v, p));
-                    bb.put(bi + j, f.d2(v, p));
-                }
+        for (int j = 0; j < m; j++) {
+            one[0] = xb.get(xi + j);
+            f.eval(p, one, oneY, oneD1, oneD2, 1);
+            yb.put(yi + j, oneY[0]);
+            ab.put(ai + j, oneD1[0]);
+            bb.put(bi + j, oneD2[0]);
         }
     }
 
@@ -738,15 +715,10 @@ final class ScalarCpuBackend implements Backend {
         }
     }
 
-    // transpose, sqrt and max came after the tiled loops and have only the scalar form: the CPU backend's own
+    // transpose and max came after the tiled loops and have only the scalar form: the CPU backend's own
     @Override
     public void transpose(int rows, int cols, int k, double alpha, DArray x, long xo, double beta, DArray y, long yo) {
         mem.transpose(rows, cols, k, alpha, x, xo, beta, y, yo);
-    }
-
-    @Override
-    public void sqrt(long n, DArray x, long xo, DArray y, long yo, DArray d1, long d1o, DArray d2, long d2o) {
-        mem.sqrt(n, x, xo, y, yo, d1, d1o, d2, d2o);
     }
 
     @Override
