@@ -40,7 +40,7 @@ public sealed interface MethodOptions {
 
         @Override
         public long denseBytes(int n) {
-            return options.hessian().resolve(n) == HessianOperator.Mode.DENSE ? 8L * n * n : 0;
+            return assembled(options.hessian(), n);
         }
     }
 
@@ -54,7 +54,7 @@ public sealed interface MethodOptions {
 
         @Override
         public long denseBytes(int n) {
-            return options.hessian().resolve(n) == HessianOperator.Mode.DENSE ? 8L * n * n : 0;
+            return assembled(options.hessian(), n);
         }
     }
 
@@ -106,6 +106,11 @@ public sealed interface MethodOptions {
             GradientDescent s = new GradientDescent(objective, options);
             return OptimizerSolvers.solver(objective, s::run, s);
         }
+    }
+
+    /** The bytes of the Hessian a Newton method assembles per step in this mode at this N (0 if matrix-free). */
+    private static long assembled(HessianOperator.Mode mode, int n) {
+        return mode.resolve(n) == HessianOperator.Mode.DENSE ? 8L * n * n : 0;
     }
 
     /**
