@@ -1,10 +1,8 @@
 package dev.morse.ad;
 
-import dev.morse.ad.prim.Affine;
 import dev.morse.ad.prim.Data;
 import dev.morse.ad.prim.Slice;
 import dev.morse.ad.prim.Theta;
-import dev.morse.ad.prim.Unary;
 import dev.morse.backend.Backend;
 import dev.morse.backend.DArray;
 import dev.morse.backend.IArray;
@@ -98,16 +96,8 @@ public final class Plan implements Objective {
         this.loss = program.loss();
         int count = nodes.length;
 
-        active = new boolean[count];
-        for (Node nd : nodes) {
-            if (nd.prim() instanceof Theta) {
-                active[nd.id()] = true;
-            } else {
-                for (int in : nd.inputs()) {
-                    active[nd.id()] |= active[in];
-                }
-            }
-        }
+        Layout layout = new Layout(program);
+        active = layout.activeFlags();
         if (!active[loss]) {
             throw new IllegalArgumentException("the loss does not depend on θ");
         }
@@ -121,51 +111,17 @@ public final class Plan implements Objective {
             }
         }
 
-        // fusion: an affine node whose only consumer is an elementwise function leaves its bias
-        // add to that node, which does bias + activation (and, in the tangent pass, bias
-        // tangent + derivative product) in one kernel
-        int[] uses = new int[count];
-        for (Node nd : nodes) {
-            for (int in : nd.inputs()) {
-                uses[in]++;
-            }
-        }
-        int[] fusedBias = new int[count];
-        boolean[] biasDeferred = new boolean[count];
-        java.util.Arrays.fill(fusedBias, -1);
-        int fused = 0;
-        if (opt.fuse()) {
-            for (Node nd : nodes) {
-                if (nd.prim() instanceof Unary && nd.inputs().length == 1) {
-                    int in = nd.inputs()[0];
-                    if (nodes[in].prim() instanceof Affine && uses[in] == 1 && in != loss) {
-                        fusedBias[nd.id()] = in;
-                        biasDeferred[in] = true;
-                        fused++;
-                    }
-                }
-            }
-        }
-        this.fusedLayers = fused;
+        Fusion fusion = Fusion.of(nodes, loss, opt.fuse());
+        this.fusedLayers = fusion.layers;
 
         // block capacity from the k-dependent memory
-        long perK = 16L * n;
-        for (Node nd : nodes) {
-            if (active[nd.id()] && !(nd.prim() instanceof Theta)) {
-                perK += 16L * nd.shape().size();
-            }
-            for (Scratch s : nd.prim().scratch(shapesOf(nd), nd.shape())) {
-                if (s.perBlock()) {
-                    perK += 8L * s.size();
-                }
-            }
-        }
+        long perK = 8 * layout.wordsPerDirection();
         int k = opt.maxBlock() > 0 ? opt.maxBlock()
                 : (int) Math.max(1, Math.min(64, opt.blockBudgetBytes() / perK));
         this.kmax = Math.max(1, Math.min(k, n));
 
         // before allocating: does it fit (a clear error naming the sizes if not)?
-        b.ensureFits(estimateBytes(program, kmax), "a plan for N = " + n + " with " + nodes.length
+        b.ensureFits(layout.bytes(kmax), "a plan for N = " + n + " with " + nodes.length
                 + " nodes and block capacity " + kmax);
         this.replays = new Backend.Replay[kmax + 1];
         this.recordTried = new boolean[kmax + 1];
@@ -203,7 +159,7 @@ public final class Plan implements Objective {
                         tadj[i] = new Buf(own(b.alloc(kmax * s.size())), 0, s);
                     }
                 }
-                Scratch[] sc = nd.prim().scratch(shapesOf(nd), s);
+                Scratch[] sc = layout.scratch(nd);
                 scratch[i] = new Buf[sc.length];
                 for (int j = 0; j < sc.length; j++) {
                     long len = sc[j].size() * (sc[j].perBlock() ? kmax : 1);
@@ -236,19 +192,11 @@ public final class Plan implements Objective {
                 b.uploadInt(lab.get(j), 0, labels[j], 0, lab.get(j).length);
             }
             exec = new Exec(b, nodes, val, adj, tan, tadj, scratch, beta, beta, active, labels,
-                    fusedBias, biasDeferred);
+                    fusion.fusedBias, fusion.biasDeferred);
         } catch (RuntimeException | Error ex) {
             close();
             throw ex;
         }
-    }
-
-    private Shape[] shapesOf(Node nd) {
-        Shape[] s = new Shape[nd.inputs().length];
-        for (int j = 0; j < s.length; j++) {
-            s[j] = nodes[nd.inputs()[j]].shape();
-        }
-        return s;
     }
 
     private DArray own(DArray a) {
@@ -270,37 +218,7 @@ public final class Plan implements Objective {
      * exactly the bytes of the arrays the constructor allocates (a test holds it to that).
      */
     public static long estimateBytes(Program program, int k) {
-        long words = 2L * program.nParams() + 2L * k * program.nParams();
-        List<Node> ns = program.nodes();
-        boolean[] act = new boolean[ns.size()];
-        for (Node nd : ns) {
-            act[nd.id()] = nd.prim() instanceof Theta;
-            for (int in : nd.inputs()) {
-                act[nd.id()] |= act[in];
-            }
-            Shape[] shapes = new Shape[nd.inputs().length];
-            for (int j = 0; j < shapes.length; j++) {
-                shapes[j] = ns.get(nd.inputs()[j]).shape();
-            }
-            if (nd.prim() instanceof Theta) {
-                continue;
-            }
-            long s = nd.shape().size();
-            if (!(nd.prim() instanceof Slice)) {
-                words += s;
-            }
-            if (act[nd.id()]) {
-                words += s + 2L * k * s;
-            }
-            for (Scratch sc : nd.prim().scratch(shapes, nd.shape())) {
-                words += sc.size() * (sc.perBlock() ? k : 1);
-            }
-        }
-        long labelInts = 0;
-        for (int[] l : program.labels()) {
-            labelInts += l.length;
-        }
-        return 8 * words + 4 * labelInts;
+        return new Layout(program).bytes(k);
     }
 
     public Program program() {

@@ -9,9 +9,11 @@ import java.util.Locale;
 import jcuda.CudaException;
 
 /**
- * Backend selection: {@code auto} (CUDA when a device, the driver, the CUDA 11.x libraries
- * and morse's kernels all load, else the CPU, with the reason in one line), {@code cpu},
- * {@code cuda} (throws {@link BackendUnavailableException} with the reason when not usable).
+ * Backend selection, the one place that decides it: {@code auto} (CUDA when a device, the
+ * driver, the CUDA 11.x libraries and morse's kernels all load, else the CPU, with the reason
+ * in one line), {@code cpu}, {@code cuda} (throws {@link BackendUnavailableException} with the
+ * reason when not usable). The CLI's {@code --backend} and a spec's {@code backend:} go through
+ * {@link #open(Choice)} (one backend) or {@link #resolve(Choice)} (a batch's workers).
  */
 public final class Backends {
     private Backends() {
@@ -33,6 +35,29 @@ public final class Backends {
 
     /** An opened backend and, for auto, why it was chosen (one line). */
     public record Selection(Backend backend, String reason) {
+    }
+
+    /** What a choice means here, {@link Choice#CPU} or {@link Choice#CUDA}, and why (one line). */
+    public record Resolution(Choice backend, String reason) {
+        /** Opens one backend of the resolved kind (a batch's workers each call this). */
+        public Backend open() {
+            return Backends.open(backend).backend();
+        }
+    }
+
+    /**
+     * Resolves a choice for backends opened later (a batch's workers): auto opens CUDA once to
+     * see that its context and kernels load, and otherwise falls back to the CPU saying why;
+     * cuda throws {@link BackendUnavailableException} when it does not open.
+     */
+    public static Resolution resolve(Choice choice) {
+        if (choice == Choice.CPU) {
+            return new Resolution(Choice.CPU, "cpu requested");
+        }
+        Selection s = open(choice);
+        boolean cuda = s.backend().name().equals("cuda");
+        s.backend().close();
+        return new Resolution(cuda ? Choice.CUDA : Choice.CPU, s.reason());
     }
 
     /** Whether CUDA is usable here, and if not, why (one line). */
@@ -67,9 +92,9 @@ public final class Backends {
             default: {
                 try {
                     Backend b = openCuda();
-                    return new Selection(b, "cuda: " + b.description());
+                    return new Selection(b, "auto → cuda (" + b.description() + ")");
                 } catch (BackendUnavailableException e) {
-                    return new Selection(new CpuBackend(), "cpu, because CUDA is not usable: " + e.reason());
+                    return new Selection(new CpuBackend(), "auto → cpu (CUDA not usable: " + e.reason() + ")");
                 }
             }
         }

@@ -2,7 +2,8 @@ package dev.morse.bench;
 
 import dev.morse.ad.Plan;
 import dev.morse.backend.Backend;
-import dev.morse.experiment.Executor;
+import dev.morse.experiment.MethodKind;
+import dev.morse.experiment.MethodOptions;
 import dev.morse.experiment.Problem;
 import dev.morse.experiment.Spec;
 import dev.morse.experiment.StartPoints;
@@ -74,12 +75,13 @@ public final class NewtonBench {
     /** Times the first newton-mr method of {@code spec} on its problem. */
     public static Row run(Path specFile, Options o, Supplier<Backend> opener, PrintWriter err) {
         Spec spec = Spec.load(specFile, o.quick());
-        Spec.MethodSpec m = spec.methods().stream().filter(x -> x.kind().equals("newton-mr")).findFirst()
+        Spec.MethodSpec m = spec.methods().stream().filter(x -> x.kind() == MethodKind.NEWTON_MR).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(specFile + ": no newton-mr method to time"));
         err.println("bench newton: " + spec.name() + ": building the problem");
         err.flush();
         Problem problem = Problem.build(spec.problem(), o.dataDir());
-        NewtonMr.Options opt = Executor.newtonOptions(m).withMaxIterations(o.iterations()).withGradNormSqFloor(0.0);
+        NewtonMr.Options opt = ((MethodOptions.NewtonMrMethod) m.options()).options()
+                .withMaxIterations(o.iterations()).withGradNormSqFloor(0.0);
         int examples = spec.problem().data() == null ? 0 : spec.problem().data().n();
         try (Backend b = opener.get(); Plan plan = Plan.compile(problem.program(), b);
              NewtonMr newton = new NewtonMr(plan, opt)) {
@@ -105,7 +107,7 @@ public final class NewtonBench {
     /** The spec's start recipe on one short trajectory (see the class comment); a random θ for other kinds. */
     static double[] startPoint(Spec spec, Problem problem, Backend b) {
         Spec.StartSpec s = spec.start();
-        if (!s.kind().equals("optimizer")) {
+        if (s.kind() != Spec.StartSpec.Kind.OPTIMIZER) {
             return problem.init(spec.seed(), s);
         }
         Spec.StartSpec shortened = new Spec.StartSpec(s.kind(), s.optimizer(), s.lr(), s.momentum(),

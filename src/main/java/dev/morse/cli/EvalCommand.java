@@ -79,6 +79,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the MNIST IDX files.")
     Path dataDir;
 
+    @picocli.CommandLine.Mixin
+    ClasspathOption classpath = new ClasspathOption();
+
     /** Above this N, auto prefers inertia to a full spectrum (as record.spectrum_max_n does for batches). */
     static final int EVAL_SPECTRUM_MAX_N = 4000;
 
@@ -200,7 +203,11 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        return classpath.around(this::evaluate);
+    }
+
+    private int evaluate() {
         if (!(threshold >= 0)) {
             throw new UserException("--threshold must be ≥ 0, got " + threshold);
         }
@@ -233,7 +240,7 @@ public final class EvalCommand implements Callable<Integer> {
             }
             if (!lin.finite()) { // never an index for a point whose loss or gradient overflowed
                 o.putNull("index");
-                o.put("status", "failed");
+                o.put("status", dev.morse.experiment.RunResult.FAILED);
                 o.put("spectrum_status", "loss or gradient not finite at θ");
             } else {
                 indexAt(lin, b, n, o, method, s.seed() + 1);

@@ -1,7 +1,6 @@
 package dev.morse.cli;
 
 import dev.morse.backend.Backend;
-import dev.morse.backend.BackendUnavailableException;
 import dev.morse.backend.Backends;
 import dev.morse.backend.cpu.CpuBackend;
 import dev.morse.experiment.Batch;
@@ -56,9 +55,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the MNIST IDX files (overrides the spec).")
     Path dataDir;
 
-    @Option(names = "--classpath", paramLabel = "JAR", split = "${sys:path.separator}",
-            description = "Jars or class directories holding the classes of problem kind java (problem.class).")
-    List<Path> classpath;
+    @picocli.CommandLine.Mixin
+    ClasspathOption classpath = new ClasspathOption();
 
     @Option(names = "--workers", description = "Parallel runs, 1 to " + MAX_WORKERS + " (default: the spec's workers:, "
             + "else one per core on the CPU, one on a GPU).")
@@ -68,18 +66,8 @@ public final class RunCommand implements Callable<Integer> {
     static final int MAX_WORKERS = 1024;
 
     @Override
-    public Integer call() throws IOException {
-        ClassLoader previous = Thread.currentThread().getContextClassLoader();
-        try {
-            if (classpath != null && !classpath.isEmpty()) {
-                // problem kind java loads its class through the context class loader (JavaProblems)
-                Thread.currentThread().setContextClassLoader(dev.morse.experiment.JavaProblems.classLoader(classpath,
-                        RunCommand.class.getClassLoader(), "--classpath"));
-            }
-            return runBatches();
-        } finally {
-            Thread.currentThread().setContextClassLoader(previous);
-        }
+    public Integer call() throws Exception {
+        return classpath.around(this::runBatches);
     }
 
     private int runBatches() throws IOException {
@@ -130,7 +118,7 @@ public final class RunCommand implements Callable<Integer> {
             outs.add(out != null ? out : Path.of("results", s.name() + (quick ? "-quick" : "")));
         }
         for (int i = 0; i < specs.size(); i++) { // every refusal before any member of a suite runs
-            if (specs.get(i).problem().kind().equals("java")) {
+            if (specs.get(i).problem().kind() == dev.morse.experiment.ProblemKind.JAVA) {
                 dev.morse.experiment.JavaProblems.instantiate(specs.get(i).problem()); // a missing class: exit 2 now
             }
             Preflight.check(new Preflight.Request(specs.get(i), outs.get(i), resume, si, sn));
@@ -142,15 +130,14 @@ public final class RunCommand implements Callable<Integer> {
         for (int i = 0; i < specs.size(); i++) {
             Spec s = specs.get(i);
             Path o = outs.get(i);
-            String choice = backend != null ? backend : s.backend();
-            boolean cuda = resolveCuda(choice, err);
+            Backends.Resolution be = BackendOption.resolve(backend != null ? BackendOption.parse(backend)
+                    : s.backend(), err);
+            boolean cuda = be.backend() == Backends.Choice.CUDA;
             int w = workers != null ? workers : (s.workers() > 0 ? s.workers() : (cuda ? 1 : cores));
             if (!cuda) {
                 CpuBackend.setThreads(Math.max(1, cores / w));
             }
-            Supplier<Backend> opener = cuda
-                    ? () -> Backends.open(Backends.Choice.CUDA).backend()
-                    : CpuBackend::new;
+            Supplier<Backend> opener = be::open;
             progress.println(header(s, o, si, sn, w, cuda ? "cuda" : "cpu", quick));
             Runner.Outcome res = Batch.run(s, new Batch.Options(o, resume, si, sn, dataDir, w, progress, tty), opener);
             failed += res.failed();
@@ -192,45 +179,5 @@ public final class RunCommand implements Callable<Integer> {
         return "morse run: " + s.name() + " → " + o + " (" + (sn > 1 ? mine + " of " + s.totalRuns() + " runs: shard "
                 + si + "/" + sn : s.totalRuns() + " runs") + ", " + w + (w == 1 ? " worker, " : " workers, ") + backend
                 + (quick ? ", quick" : "") + ")";
-    }
-
-    /** Opens and closes a CUDA backend: throws BackendUnavailableException with the reason if it cannot. */
-    private static void openOnce() {
-        Backends.open(Backends.Choice.CUDA).backend().close();
-    }
-
-    /** True when the batch runs on CUDA; auto says why not in one line. */
-    private static boolean resolveCuda(String choice, PrintWriter err) {
-        Backends.Choice c;
-        try {
-            c = Backends.Choice.parse(choice);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage());
-        }
-        Backends.CudaStatus st = Backends.cudaStatus();
-        switch (c) {
-            case CPU:
-                return false;
-            case CUDA:
-                if (!st.usable()) {
-                    throw new BackendUnavailableException("cuda", st.reason());
-                }
-                openOnce(); // the driver and libraries load; the context and kernels must too
-                return true;
-            default:
-                String why = st.usable() ? null : st.reason();
-                if (why == null) {
-                    try {
-                        openOnce();
-                    } catch (BackendUnavailableException e) {
-                        why = e.reason();
-                    }
-                }
-                if (why != null) {
-                    err.println("morse: backend auto → cpu (CUDA not usable: " + why + ")");
-                    err.flush();
-                }
-                return why == null;
-        }
     }
 }

@@ -121,8 +121,8 @@ public final class Batch {
                     AnalyticTable.write(csv, analytic);
                 }
             }
-            log(o, "start points: " + count + " (" + spec.start().kind()
-                    + (spec.start().kind().equals("optimizer") ? ", " + spec.start().trajectories() + " "
+            log(o, "start points: " + count + " (" + SpecNode.word(spec.start().kind())
+                    + (spec.start().kind() == Spec.StartSpec.Kind.OPTIMIZER ? ", " + spec.start().trajectories() + " "
                     + spec.start().optimizer() + " trajectories of " + spec.start().steps() + " steps" : "") + ")");
             starts = StartPoints.make(spec, problem, prep, count);
         }

@@ -9,13 +9,9 @@ import dev.morse.index.HessianOperator;
 import dev.morse.index.IndexEstimator;
 import dev.morse.index.MorseIndex;
 import dev.morse.index.PointClass;
-import dev.morse.krylov.MinresQlp;
-import dev.morse.newton.DampedNewton;
-import dev.morse.newton.GradNormMin;
 import dev.morse.newton.Iterate;
-import dev.morse.newton.IterateListener;
-import dev.morse.newton.NewtonMr;
 import dev.morse.newton.Run;
+import dev.morse.optim.IterateListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,25 +38,11 @@ public final class Executor implements RunExecutor {
     private final Path out;
     private final Backend backend;
     private final Plan plan;
-    /** The objective the methods see: the plan, or for two-parameter problems the plan behind a path recorder. */
-    private final dev.morse.ad.Objective objective;
+    /** For two-parameter problems, θ at each iterate (the trajectory plot); else null. */
     private final PathRecorder path;
     /** One solver per method (its workspaces reused from run to run). */
     private final Map<String, Solver> solvers = new HashMap<>();
 
-    /** A critical-point method or optimizer as the executor drives it. */
-    interface Solver extends AutoCloseable {
-        /** A run; {@code listener} sees every iterate when {@link #showsIterates()}, else it is ignored. */
-        Run run(double[] theta0, IterateListener listener);
-
-        /** Whether the listener sees the iterates (the critical-point methods; not the optimizers). */
-        default boolean showsIterates() {
-            return true;
-        }
-
-        @Override
-        void close();
-    }
     /** The index route (null: no index), its operator and workspaces (allocated at the first end point). */
     private final IndexEstimator.Method indexMethod;
     private HessianOperator indexH;
@@ -84,8 +66,7 @@ public final class Executor implements RunExecutor {
         this.out = out;
         this.backend = backend;
         this.plan = Plan.compile(problem.program(), backend);
-        this.path = plan.n() == 2 ? new PathRecorder(plan) : null;
-        this.objective = path != null ? path : plan;
+        this.path = plan.n() == 2 ? new PathRecorder() : null;
         double[] eps = spec.record().cutoffs();
         this.cutoffs = eps.length == 0 ? null : new Cutoffs(eps);
     }
@@ -94,93 +75,22 @@ public final class Executor implements RunExecutor {
     public RunResult execute(Job job) {
         Spec.MethodSpec m = spec.methods().get(job.methodIndex());
         StartPoints.StartPoint sp = starts.get(job.run());
-        Run run;
+        IterateListener listener = IterateListener.NONE;
         if (path != null) {
             path.reset();
+            listener = path;
         }
-        Solver s = solvers.computeIfAbsent(m.name(), k -> solver(m));
-        boolean cut = cutoffs != null && s.showsIterates();
-        if (cut) {
+        if (cutoffs != null) {
             cutoffs.reset();
+            listener = listener.andThen(cutoffs);
         }
-        run = s.run(sp.theta(), cut ? cutoffs : IterateListener.NONE);
+        Solver s = solvers.computeIfAbsent(m.name(), k -> m.options().solver(plan));
+        Run run = s.run(sp.theta(), listener);
         RunResult result = evaluate(job, m, sp, run);
-        if (cut) {
+        if (cutoffs != null) {
             cutoffs.put(result.fields());
         }
         return result;
-    }
-
-    private Solver solver(Spec.MethodSpec m) {
-        switch (m.kind()) {
-            case "newton-mr": {
-                NewtonMr s = new NewtonMr(objective, newtonOptions(m));
-                return new Solver() {
-                    public Run run(double[] t, IterateListener l) {
-                        return s.run(t, l);
-                    }
-
-                    public void close() {
-                        s.close();
-                    }
-                };
-            }
-            case "damped-newton": {
-                DampedNewton s = new DampedNewton(objective, DampedNewton.Options.defaults()
-                        .withMaxIterations(m.iterations()).withGammas(m.nums("gammas"))
-                        .withSolver(MinresQlp.Options.defaults().withRtol(m.num("rtol")).withMaxit((int) m.num("maxit"))
-                                .withMaxxnorm(1e4).withAcondlim(1e7).withTrancond(1e4).withExit(exit(m.str("exit"))))
-                        .withHessian(hessianMode(m.str("hessian"))));
-                return new Solver() {
-                    public Run run(double[] t, IterateListener l) {
-                        return s.run(t, l);
-                    }
-
-                    public void close() {
-                        s.close();
-                    }
-                };
-            }
-            case "gnm": {
-                GradNormMin.Options d = GradNormMin.Options.defaults();
-                GradNormMin s = new GradNormMin(objective, new GradNormMin.Options(m.iterations(),
-                        m.str("line_search").equals("wolfe") ? GradNormMin.Search.WOLFE : GradNormMin.Search.ARMIJO,
-                        m.num("alpha"), m.num("beta"), m.num("rho"), d.c2(), d.maxEvaluations(), 0.0));
-                return new Solver() {
-                    public Run run(double[] t, IterateListener l) {
-                        return s.run(t, l);
-                    }
-
-                    public void close() {
-                        s.close();
-                    }
-                };
-            }
-            default:
-                return OptimizerSolvers.create(objective, m);
-        }
-    }
-
-    public static NewtonMr.Options newtonOptions(Spec.MethodSpec m) {
-        MinresQlp.Options solver = MinresQlp.Options.defaults().withRtol(m.num("rtol")).withMaxit((int) m.num("maxit"))
-                .withMaxxnorm(m.num("maxxnorm")).withAcondlim(m.num("acondlim")).withTrancond(m.num("trancond"))
-                .withExit(exit(m.str("exit")));
-        return NewtonMr.Options.defaults().withMaxIterations(m.iterations()).withSolver(solver)
-                .withLineSearch(m.num("alpha"), m.num("beta"), m.num("rho"), m.num("rho_prime"))
-                .withGradNormSqFloor(m.num("gnorm_floor")).withHessian(hessianMode(m.str("hessian")));
-    }
-
-    /** The spec's {@code exit}: {@code reference} (the authors' port) or {@code minimum-length}. */
-    static MinresQlp.Exit exit(String s) {
-        return s.equals("reference") ? MinresQlp.Exit.REFERENCE : MinresQlp.Exit.MINIMUM_LENGTH;
-    }
-
-    static HessianOperator.Mode hessianMode(String s) {
-        switch (s) {
-            case "dense": return HessianOperator.Mode.DENSE;
-            case "matrix-free": return HessianOperator.Mode.MATRIX_FREE;
-            default: return HessianOperator.Mode.AUTO;
-        }
     }
 
     private RunResult evaluate(Job job, Spec.MethodSpec m, StartPoints.StartPoint sp, Run run) {
@@ -204,7 +114,7 @@ public final class Executor implements RunExecutor {
         }
         start.put("noised", sp.noised());
         if (!lin.finite()) {
-            f.put("status", "failed");
+            f.put("status", RunResult.FAILED);
             f.put("reason", "non-finite loss or gradient at the end point (loss " + loss + ", ‖g‖² " + g2 + ")");
             putNum(f, "loss", loss);
             putNum(f, "grad_norm_sq", g2);
@@ -212,11 +122,11 @@ public final class Executor implements RunExecutor {
         } else {
             // the thesis text's definitions (‖g‖² < 1e-10; r with ‖H‖_F, r_H) and the figures'
             // (‖g‖² < 1e-8; MINRES-QLP's relres); record.status picks the one called "status"
-            String text = statusName(PointClass.classify(g2, last.r(), last.rH()));
-            String figures = statusName(PointClass.classify(g2, run.finalRelres(), 0.0, PointClass.Criteria.figures()));
-            f.put("status", spec.record().status().equals("figures") ? figures : text);
-            f.put("status_text", text);
-            f.put("status_figures", figures);
+            PointClass text = PointClass.classify(g2, last.r(), last.rH());
+            PointClass figures = PointClass.classify(g2, run.finalRelres(), 0.0, PointClass.Criteria.figures());
+            f.put("status", (spec.record().status() == Spec.RecordSpec.Status.FIGURES ? figures : text).key());
+            f.put("status_text", text.key());
+            f.put("status_figures", figures.key());
             f.put("loss", loss);
             f.put("grad_norm_sq", g2);
             IndexEstimator.Estimate ie = indexAt(lin);
@@ -271,15 +181,7 @@ public final class Executor implements RunExecutor {
         if (!spec.record().traces()) {
             return new RunResult(f, new String[0], List.of());
         }
-        List<double[]> thetaPath = List.of();
-        if (path != null) {
-            double[] losses = new double[run.trace().size()];
-            for (int i = 0; i < losses.length; i++) {
-                losses[i] = run.trace().get(i).loss();
-            }
-            thetaPath = path.match(losses);
-        }
-        boolean twoD = n == 2 && !thetaPath.isEmpty() && thetaPath.stream().allMatch(java.util.Objects::nonNull);
+        boolean twoD = path != null && run.trace().stream().allMatch(it -> path.at(it.t()) != null);
         List<String> head = new ArrayList<>(List.of("iteration", "loss", "grad_norm_sq", "alpha", "flag",
                 "solver_iterations", "r", "r_H", "gamma", "seconds", "hvps", "gradients", "relres"));
         if (twoD) {
@@ -304,8 +206,9 @@ public final class Executor implements RunExecutor {
             row[11] = it.gradients();
             row[12] = it.relres();
             if (twoD) {
-                row[13] = thetaPath.get(i)[0];
-                row[14] = thetaPath.get(i)[1];
+                double[] th2 = path.at(it.t());
+                row[13] = th2[0];
+                row[14] = th2[1];
             }
             rows.add(row);
         }
@@ -429,10 +332,6 @@ public final class Executor implements RunExecutor {
                 }
             }
         }
-    }
-
-    private static String statusName(PointClass pc) {
-        return pc == PointClass.CRITICAL ? "critical" : pc == PointClass.GRADIENT_FLAT ? "gradient-flat" : "other";
     }
 
     private static void putNum(ObjectNode f, String key, double v) {

@@ -31,7 +31,7 @@ public final class FailureCounts {
     static Map<String, Map<String, Integer>> count(List<ObjectNode> runs) {
         Map<String, Map<String, Integer>> by = new LinkedHashMap<>();
         for (ObjectNode r : runs) {
-            if (r.path("status").asText().equals("failed")) {
+            if (r.path("status").asText().equals(RunResult.FAILED)) {
                 by.computeIfAbsent(r.path("method").asText(), k -> new TreeMap<>()).merge(reason(r), 1, Integer::sum);
             }
         }

@@ -2,6 +2,7 @@ package dev.morse.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.morse.index.PointClass;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,10 +54,13 @@ final class FiguresTable {
             int flag2 = 0;
             int indexed = 0;
             for (ObjectNode r : e.getValue()) {
-                switch (r.path("status_figures").asText()) {
-                    case "critical": crit++; break;
-                    case "gradient-flat": flat++; break;
-                    default: other++; break;
+                PointClass pc = PointClass.fromKey(r.path("status_figures").asText());
+                if (pc == PointClass.CRITICAL) {
+                    crit++;
+                } else if (pc == PointClass.GRADIENT_FLAT) {
+                    flat++;
+                } else {
+                    other++;
                 }
                 if (number(r, "final_relres") > FLAT_RELRES) {
                     finalFlat++;

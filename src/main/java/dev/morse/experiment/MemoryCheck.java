@@ -52,19 +52,11 @@ public final class MemoryCheck {
         return m;
     }
 
-    /** Dense Hessians the methods of one worker hold: 8N² per hessian: dense method, 24N² for Levenberg-Marquardt (H and dsyevd with vectors). */
+    /** Dense matrices the methods of one worker hold ({@link MethodOptions#denseBytes}). */
     static long solverBytes(Spec spec, int n) {
-        long nn = 8L * n * n;
         long b = 0;
         for (Spec.MethodSpec m : spec.methods()) {
-            if (m.kind().equals("levenberg-marquardt")) {
-                b += 3 * nn;
-            } else if (m.params().containsKey("hessian")) {
-                String h = m.str("hessian");
-                if (h.equals("dense") || (h.equals("auto") && n <= dev.morse.index.HessianOperator.AUTO_DENSE_MAX_N)) {
-                    b += nn;
-                }
-            }
+            b += m.options().denseBytes(n);
         }
         return b;
     }

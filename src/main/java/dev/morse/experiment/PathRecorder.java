@@ -1,81 +1,35 @@
 package dev.morse.experiment;
 
 import dev.morse.ad.Linearization;
-import dev.morse.ad.Objective;
-import dev.morse.backend.Backend;
 import dev.morse.backend.DArray;
+import dev.morse.optim.IterateListener;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * For problems of two parameters (the quartic), an objective that passes every call through
- * and remembers each θ it was linearized at with the loss there, so that a run's trace rows
- * (which report the loss of each accepted iterate) can be given their θ for the trajectory
- * plot. The solver is unchanged; a row's θ is the latest linearization with exactly its loss.
+ * For problems of two parameters (the quartic): θ_t of every iterate a run shows its
+ * listener, so that each trace row (iteration t) gets its point for the trajectory plot.
  */
-final class PathRecorder implements Objective {
-    private final Objective inner;
-    private final List<double[]> seen = new ArrayList<>();
-    private final double[] buf = new double[2];
-
-    PathRecorder(Objective inner) {
-        if (inner.n() != 2) {
-            throw new IllegalArgumentException("path recording is for two-parameter problems");
-        }
-        this.inner = inner;
-    }
+final class PathRecorder implements IterateListener {
+    private final List<double[]> path = new ArrayList<>();
 
     void reset() {
-        seen.clear();
+        path.clear();
     }
 
-    /** θ for each loss value in order (null where none was seen). */
-    List<double[]> match(double[] losses) {
-        List<double[]> out = new ArrayList<>();
-        int from = 0;
-        for (double l : losses) {
-            double[] hit = null;
-            for (int i = from; i < seen.size(); i++) {
-                if (Double.compare(seen.get(i)[2], l) == 0) {
-                    hit = seen.get(i);
-                    from = i;
-                }
-            }
-            out.add(hit == null ? null : new double[] {hit[0], hit[1]});
+    @Override
+    public void iterate(int t, Linearization lin) {
+        DArray th = lin.theta();
+        double[] p = new double[2];
+        th.backend().download(th, 0, p, 0, 2);
+        while (path.size() <= t) {
+            path.add(null);
         }
-        return out;
+        path.set(t, p);
     }
 
-    @Override
-    public int n() {
-        return 2;
-    }
-
-    @Override
-    public Backend backend() {
-        return inner.backend();
-    }
-
-    @Override
-    public double value(DArray theta, long off) {
-        return inner.value(theta, off);
-    }
-
-    @Override
-    public Linearization at(DArray theta, long off) {
-        Linearization lin = inner.at(theta, off);
-        inner.backend().download(theta, off, buf, 0, 2);
-        seen.add(new double[] {buf[0], buf[1], lin.value()});
-        return lin;
-    }
-
-    @Override
-    public List<String> nonSmooth() {
-        return inner.nonSmooth();
-    }
-
-    @Override
-    public void close() {
-        // the inner objective belongs to the executor
+    /** θ_t, or null when the run showed no iterate t. */
+    double[] at(int t) {
+        return t >= 0 && t < path.size() ? path.get(t) : null;
     }
 }

@@ -23,18 +23,18 @@ import java.util.Random;
  * their input width are autoencoders: the targets are the inputs (E3, E5).
  */
 public final class Problem {
-    private final String kind;
+    private final ProblemKind kind;
     private final String description;
     private final Program program;
     private final Mlp mlp;
     private final DeepLinearAutoencoder dlae;
     private final CustomProblem custom;
 
-    private Problem(String kind, String description, Program program, Mlp mlp, DeepLinearAutoencoder dlae) {
+    private Problem(ProblemKind kind, String description, Program program, Mlp mlp, DeepLinearAutoencoder dlae) {
         this(kind, description, program, mlp, dlae, null);
     }
 
-    private Problem(String kind, String description, Program program, Mlp mlp, DeepLinearAutoencoder dlae,
+    private Problem(ProblemKind kind, String description, Program program, Mlp mlp, DeepLinearAutoencoder dlae,
                     CustomProblem custom) {
         this.kind = kind;
         this.description = description;
@@ -64,7 +64,7 @@ public final class Problem {
         return pts;
     }
 
-    public String kind() {
+    public ProblemKind kind() {
         return kind;
     }
 
@@ -136,13 +136,13 @@ public final class Problem {
 
     /** The seeded initial θ a start spec asks for ({@code init.scheme}). */
     public double[] init(long seed, Spec.StartSpec s) {
-        return s.initScheme().equals("normal") ? initNormal(seed, s.initStd()) : init(seed, s.initScale());
+        return s.initScheme() == Spec.StartSpec.InitScheme.NORMAL ? initNormal(seed, s.initStd()) : init(seed, s.initScale());
     }
 
     /** Adds {@code shift} to every hidden-layer bias of θ (E9: pushes pre-activations far negative). */
     public void shiftHiddenBiases(double[] theta, double shift) {
         if (mlp == null) {
-            throw new SpecException("start.bias_shift", "applies to networks only, not to " + kind);
+            throw new SpecException("start.bias_shift", "applies to networks only, not to " + kind.key());
         }
         try {
             mlp.shiftHiddenBiases(theta, shift);
@@ -154,16 +154,16 @@ public final class Problem {
     /** Builds the problem; {@code dataDir} (may be null) overrides the spec's MNIST directory. */
     public static Problem build(Spec.ProblemSpec p, Path dataDir) {
         switch (p.kind()) {
-            case "quartic":
-                return new Problem("quartic", "quartic f(x, y) = x⁴/4 − 3x² + 9x + 0.9y⁴ + 5y² + 40",
+            case QUARTIC:
+                return new Problem(ProblemKind.QUARTIC, "quartic f(x, y) = x⁴/4 − 3x² + 9x + 0.9y⁴ + 5y² + 40",
                         Quartic.program(), null, null);
-            case "deep-linear-autoencoder": {
+            case DEEP_LINEAR_AUTOENCODER: {
                 Dataset ds = data(p.data(), dataDir);
                 DeepLinearAutoencoder ae = new DeepLinearAutoencoder(ds.features(), ds.n(), ds.d(), p.hidden());
                 return new Problem(p.kind(), "deep linear autoencoder " + ds.d() + "-" + p.hidden() + "-" + ds.d()
                         + " on " + ds.description(), ae.program(), null, ae);
             }
-            case "java": {
+            case JAVA: {
                 CustomProblem cp = JavaProblems.instantiate(p);
                 String name = cp.getClass().getName();
                 Program prog;
@@ -177,9 +177,9 @@ public final class Problem {
                 } catch (RuntimeException e) {
                     throw new SpecException("problem.class", name + ": tracing the loss failed: " + e.getMessage());
                 }
-                return new Problem("java", cp.description() + " (" + name + ")", prog, null, null, cp);
+                return new Problem(ProblemKind.JAVA, cp.description() + " (" + name + ")", prog, null, null, cp);
             }
-            case "sine-regression": {
+            case SINE_REGRESSION: {
                 int n = p.data().n();
                 double[] x = new double[n];
                 double[] y = new double[n];

@@ -74,15 +74,18 @@ public final class Report {
             int[] above = new int[R_LEVELS.length];
             int finalRFlat = 0;
             for (ObjectNode r : e.getValue()) {
-                switch (textStatus(r)) {
-                    case "critical": crit++; break;
-                    case "gradient-flat": flat++; break;
-                    case "failed": failed++; break;
-                    default: other++; break;
+                PointClass pc = PointClass.fromKey(textStatus(r));
+                if (pc == PointClass.CRITICAL) {
+                    crit++;
+                } else if (pc == PointClass.GRADIENT_FLAT) {
+                    flat++;
+                } else if (textStatus(r).equals(RunResult.FAILED)) {
+                    failed++;
+                } else {
+                    other++;
                 }
                 secs += r.path("seconds").asDouble(0);
-                String st = textStatus(r);
-                if ((st.equals("gradient-flat") || st.equals("other"))
+                if ((pc == PointClass.GRADIENT_FLAT || pc == PointClass.OTHER)
                         && r.path("final_r").asDouble(Double.NaN) > PointClass.Criteria.defaults().flatR()) {
                     finalRFlat++;
                 }
@@ -94,7 +97,7 @@ public final class Report {
                 }
                 if (r.has("analytic_match")) {
                     analytic = true;
-                    if (textStatus(r).equals("critical") && r.path("analytic_match").asBoolean()) {
+                    if (pc == PointClass.CRITICAL && r.path("analytic_match").asBoolean()) {
                         matches++;
                     }
                 }
@@ -255,12 +258,9 @@ public final class Report {
     }
 
     static Color color(String status) {
-        switch (status) {
-            case "critical": return CRITICAL;
-            case "gradient-flat": return FLAT;
-            case "failed": return FAILED;
-            default: return OTHER;
-        }
+        PointClass pc = PointClass.fromKey(status);
+        return pc == PointClass.CRITICAL ? CRITICAL : pc == PointClass.GRADIENT_FLAT ? FLAT
+                : status.equals(RunResult.FAILED) ? FAILED : OTHER;
     }
 
     private static XYChart chart(String title, String x, String y) {
@@ -309,7 +309,7 @@ public final class Report {
         SafePlot.guard(failed, "r-cdf", () -> rCdfs(runs, plots));
         SafePlot.guard(failed, "cutoffs", () -> cutoffPlots(dir, runs, plots));
         SafePlot.guard(failed, "density", () -> IndexReport.densityPlots(dir, runs, plots));
-        if (spec != null && spec.path("problem").path("kind").asText().equals("quartic")) {
+        if (spec != null && spec.path("problem").path("kind").asText().equals(ProblemKind.QUARTIC.key())) {
             SafePlot.guard(failed, "quartic", () -> quartic(dir, runs, plots));
         }
         text += SafePlot.section(failed);
@@ -419,7 +419,8 @@ public final class Report {
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         c.getStyler().setMarkerSize(7);
         addAnalytic(dir, c);
-        for (String status : new String[] {"other", "gradient-flat", "critical"}) {
+        for (String status : new String[] {PointClass.OTHER.key(), PointClass.GRADIENT_FLAT.key(),
+                PointClass.CRITICAL.key()}) {
             List<double[]> pts = new ArrayList<>();
             for (ObjectNode r : runs) {
                 if (r.path("status").asText().equals(status) && r.path("index").isNumber()

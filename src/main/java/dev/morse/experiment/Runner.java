@@ -1,6 +1,7 @@
 package dev.morse.experiment;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.morse.index.PointClass;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -148,7 +149,7 @@ public final class Runner {
                         return null;
                     } catch (RuntimeException | OutOfMemoryError e) {
                         ObjectNode f = RunsFile.JSON.createObjectNode();
-                        f.put("status", "failed");
+                        f.put("status", RunResult.FAILED);
                         f.put("reason", e.getClass().getSimpleName() + ": " + e.getMessage());
                         res = new RunResult(f, new String[0], List.of());
                     }
@@ -174,12 +175,13 @@ public final class Runner {
                     }
                     recorded.incrementAndGet();
                     String status = rec.path("status").asText();
-                    if (status.equals("failed")) {
+                    boolean crit = PointClass.fromKey(status) == PointClass.CRITICAL;
+                    if (status.equals(RunResult.FAILED)) {
                         failed.incrementAndGet();
-                    } else if (status.equals("critical")) {
+                    } else if (crit) {
                         critical.incrementAndGet();
                     }
-                    progress.done(status.equals("critical"));
+                    progress.done(crit);
                     return null;
                 }));
             }

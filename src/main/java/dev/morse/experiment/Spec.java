@@ -3,6 +3,9 @@ package dev.morse.experiment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.morse.nn.Activation;
+import dev.morse.backend.Backends;
+import dev.morse.optim.GradientDescent;
+import dev.morse.optim.Snapshots;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -11,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +22,7 @@ import java.util.Map;
  * See {@code docs/SPEC.md} for every key. A {@code quick:} block holds overrides that
  * {@code --quick} merges over the spec (objects merge key by key; lists and values replace).
  */
-public record Spec(String name, String description, long seed, String backend, int workers,
+public record Spec(String name, String description, long seed, Backends.Choice backend, int workers,
                    ProblemSpec problem, StartSpec start, List<MethodSpec> methods, RecordSpec record,
                    IndexSpec index, String hash, String canonical) {
 
@@ -31,7 +33,7 @@ public record Spec(String name, String description, long seed, String backend, i
      * {@code activations} is not null, of the first (then {@code activations} has one per
      * hidden layer). {@code reduction}: {@code mean} or {@code sum} of the loss's terms.
      */
-    public record ProblemSpec(String kind, DataSpec data, int[] widths, boolean[] bias, String activation,
+    public record ProblemSpec(ProblemKind kind, DataSpec data, int[] widths, boolean[] bias, String activation,
                               String loss, double l2, int hidden, String l2Form, String javaClass, String jar,
                               List<String> activations, String outputActivation, String reduction) {
     }
@@ -46,39 +48,40 @@ public record Spec(String name, String description, long seed, String backend, i
      * biases, times {@code initScale}) or {@code normal} (every parameter N(0, initStd²); NaN
      * std: 1/√N, the authors' {@code Network.initialize}).
      */
-    public record StartSpec(String kind, String optimizer, double lr, double momentum, int steps, int trajectories,
-                            String select, double noiseVariance, double noiseFraction, double[][] box,
-                            double initScale, double biasShift, String initScheme, double initStd) {
+    public record StartSpec(Kind kind, String optimizer, double lr, double momentum, int steps, int trajectories,
+                            Select select, double noiseVariance, double noiseFraction, double[][] box,
+                            double initScale, double biasShift, InitScheme initScheme, double initStd) {
+        /** Start points from optimizer trajectories, uniform in a box, or the problem's initializer. */
+        public enum Kind { OPTIMIZER, UNIFORM, INIT }
+
+        /** How trajectory iterates are picked: uniform in loss value, or uniform over iterations. */
+        public enum Select { LOSS, ITERATION }
+
+        /** LeCun-normal weights (zero biases), or every parameter N(0, std²). */
+        public enum InitScheme { LECUN, NORMAL }
     }
 
-    /** One critical-point method (or optimizer) with its hyperparameters. */
-    public record MethodSpec(String name, String kind, int runs, int iterations, Map<String, Object> params) {
-        public double num(String key) {
-            return ((Number) params.get(key)).doubleValue();
-        }
-
-        public String str(String key) {
-            return (String) params.get(key);
-        }
-
-        public double[] nums(String key) {
-            return (double[]) params.get(key);
-        }
+    /** One critical-point method (or optimizer): its kind and its solver's options, typed ({@link MethodOptions}). */
+    public record MethodSpec(String name, MethodKind kind, int runs, int iterations, MethodOptions options) {
     }
 
     /**
      * What each run records. {@code cutoffs}: for each ε (largest first; ∞ is the start point),
-     * the loss and index at the first iterate with ‖g‖² < ε (thesis Fig 3.3).
+     * the loss and index at the first iterate with ‖g‖² < ε (thesis Fig 3.3). {@code status}:
+     * whose classification a record's {@code status} is.
      */
     public record RecordSpec(boolean traces, boolean spectrum, boolean theta, int spectrumMaxN, double[] cutoffs,
-                             String status) {
+                             Status status) {
+        /** The thesis text's definitions (‖g‖² < 1e-10; r with ‖H‖_F, r_H) or the papers' figures'. */
+        public enum Status { TEXT, FIGURES }
+
         public RecordSpec {
             cutoffs = cutoffs.clone();
         }
 
         /** With {@code status: text}, the thesis text's definitions. */
         public RecordSpec(boolean traces, boolean spectrum, boolean theta, int spectrumMaxN, double[] cutoffs) {
-            this(traces, spectrum, theta, spectrumMaxN, cutoffs, "text");
+            this(traces, spectrum, theta, spectrumMaxN, cutoffs, Status.TEXT);
         }
 
         @Override
@@ -98,11 +101,6 @@ public record Spec(String name, String description, long seed, String backend, i
                     .withBudget(probes, steps).withResolution(resolution).withSeed(seed);
         }
     }
-
-    public static final List<String> PROBLEMS = List.of("mlp", "deep-linear-autoencoder", "quartic", "sine-regression",
-            "java");
-    public static final List<String> METHODS = List.of("newton-mr", "damped-newton", "gnm", "levenberg-marquardt",
-            "bfgs", "lbfgs", "gd", "momentum");
 
     /** Reads and validates a spec file; with quick, its {@code quick:} overrides are merged first. */
     public static Spec load(Path file, boolean quick) {
@@ -129,7 +127,7 @@ public record Spec(String name, String description, long seed, String backend, i
         String name = s.str("name", null);
         String description = s.str("description", "");
         long seed = s.integer("seed", 0L, 0L, Long.MAX_VALUE);
-        String backend = s.str("backend", "auto", "auto", "cpu", "cuda");
+        Backends.Choice backend = s.choice("backend", Backends.Choice.AUTO, Backends.Choice.class);
         int workers = s.integer("workers", 0, 0, 1024);
         ProblemSpec problem = problem(s.obj("problem") == null ? fail("problem") : s.obj("problem"));
         StartSpec start = start(s.objOrEmpty("start"), problem);
@@ -144,7 +142,7 @@ public record Spec(String name, String description, long seed, String backend, i
             names.add(ms.name());
             methods.add(ms);
         }
-        if (methods.isEmpty() && !problem.kind().equals("deep-linear-autoencoder")) {
+        if (methods.isEmpty() && problem.kind() != ProblemKind.DEEP_LINEAR_AUTOENCODER) {
             throw new SpecException("methods", "at least one method is needed (only a deep linear autoencoder spec may "
                     + "have none: it then tabulates the analytic critical points)");
         }
@@ -174,7 +172,7 @@ public record Spec(String name, String description, long seed, String backend, i
     }
 
     private static ProblemSpec problem(SpecNode p) {
-        String kind = p.str("kind", null, PROBLEMS.toArray(new String[0]));
+        ProblemKind kind = p.choice("kind", null, ProblemKind.class);
         DataSpec data = null;
         int[] widths = null;
         boolean[] bias = null;
@@ -202,13 +200,13 @@ public record Spec(String name, String description, long seed, String backend, i
         String javaClass = null;
         String jar = null;
         switch (kind) {
-            case "java": {
+            case JAVA: {
                 // a user's dev.morse.problems.CustomProblem, loaded when the batch starts (JavaProblems)
                 javaClass = p.str("class", null);
                 jar = p.has("jar") ? p.str("jar", null) : null;
                 break;
             }
-            case "mlp": {
+            case MLP: {
                 data = data(p.obj("data") == null ? missing(p, "data") : p.obj("data"));
                 widths = p.ints("widths", null, 1, 1 << 20);
                 if (widths.length < 2) {
@@ -226,12 +224,12 @@ public record Spec(String name, String description, long seed, String backend, i
                 }
                 break;
             }
-            case "deep-linear-autoencoder": {
+            case DEEP_LINEAR_AUTOENCODER: {
                 data = data(p.obj("data") == null ? missing(p, "data") : p.obj("data"));
                 hidden = p.integer("hidden", 4, 1, 1 << 16);
                 break;
             }
-            case "sine-regression": {
+            case SINE_REGRESSION: {
                 data = data(p.objOrEmpty("data"));
                 widths = p.ints("widths", new int[] {1, 10, 10, 1}, 1, 1 << 20);
                 bias = biases(p, widths.length - 1);
@@ -247,7 +245,7 @@ public record Spec(String name, String description, long seed, String backend, i
                 break;
         }
         p.done();
-        if (l2Form.equals("mean") && !kind.equals("mlp")) {
+        if (l2Form.equals("mean") && kind != ProblemKind.MLP) {
             throw new SpecException(p.at("l2_form"), "applies to mlp problems only");
         }
         return new ProblemSpec(kind, data, widths, bias, activation, loss, l2, hidden, l2Form, javaClass, jar,
@@ -336,30 +334,32 @@ public record Spec(String name, String description, long seed, String backend, i
     }
 
     private static StartSpec start(SpecNode s, ProblemSpec problem) {
-        boolean analytic = problem.kind().equals("quartic");
-        String kind = s.str("kind", analytic ? "uniform" : problem.kind().equals("java") ? "init" : "optimizer",
-                "optimizer", "uniform", "init");
+        boolean analytic = problem.kind() == ProblemKind.QUARTIC;
+        StartSpec.Kind kind = s.choice("kind", analytic ? StartSpec.Kind.UNIFORM
+                : problem.kind() == ProblemKind.JAVA ? StartSpec.Kind.INIT : StartSpec.Kind.OPTIMIZER, StartSpec.Kind.class);
         String optimizer = "gd";
         double lr = 0.1;
         double momentum = 0.0;
         int steps = 0;
         int trajectories = 1;
-        String select = "loss";
+        StartSpec.Select select = StartSpec.Select.LOSS;
         double noiseVar = 0;
         double noiseFrac = 0;
         double[][] box = null;
         double initScale = 1.0;
         switch (kind) {
-            case "optimizer":
+            case OPTIMIZER:
                 optimizer = s.str("optimizer", "gd", "gd", "momentum");
-                lr = s.number("lr", 0.1, 0.0, 1e6, true);
-                momentum = s.number("momentum", optimizer.equals("momentum") ? 0.9 : 0.0, 0.0, 1.0, false);
+                GradientDescent.Options gd = GradientDescent.Options.of(1, optimizer.equals("momentum"),
+                        Snapshots.none()); // the papers' settings, as for methods of kind gd and momentum
+                lr = s.number("lr", gd.learningRate(), 0.0, 1e6, true);
+                momentum = s.number("momentum", gd.momentum(), 0.0, 1.0, false);
                 steps = s.integer("steps", 1000, 1, 10_000_000);
                 trajectories = s.integer("trajectories", 1, 1, 100_000);
-                select = s.str("select", "loss", "loss", "iteration");
+                select = s.choice("select", StartSpec.Select.LOSS, StartSpec.Select.class);
                 initScale = s.number("init_scale", 1.0, 0.0, 1e6, false);
                 break;
-            case "uniform": {
+            case UNIFORM: {
                 double[] lo = s.numbers("low", null);
                 double[] hi = s.numbers("high", null);
                 if (lo.length != hi.length) {
@@ -377,15 +377,15 @@ public record Spec(String name, String description, long seed, String backend, i
                 initScale = s.number("init_scale", 1.0, 0.0, 1e6, false);
                 break;
         }
-        String initScheme = "lecun";
+        StartSpec.InitScheme initScheme = StartSpec.InitScheme.LECUN;
         double initStd = Double.NaN;
         SpecNode init = s.obj("init");
         if (init != null) {
-            if (kind.equals("uniform")) {
+            if (kind == StartSpec.Kind.UNIFORM) {
                 throw new SpecException(s.at("init"), "applies to start kinds optimizer and init, not uniform");
             }
-            initScheme = init.str("scheme", "lecun", "lecun", "normal");
-            if (initScheme.equals("normal")) {
+            initScheme = init.choice("scheme", StartSpec.InitScheme.LECUN, StartSpec.InitScheme.class);
+            if (initScheme == StartSpec.InitScheme.NORMAL) {
                 initStd = init.has("std") ? init.number("std", null, 0.0, 1e6, true) : Double.NaN;
                 if (s.has("init_scale")) {
                     throw new SpecException(s.at("init_scale"), "scales the lecun scheme only; with scheme normal "
@@ -395,7 +395,7 @@ public record Spec(String name, String description, long seed, String backend, i
             init.done();
         }
         double biasShift = s.number("bias_shift", 0.0, -1e6, 1e6, false);
-        if (biasShift != 0 && !kind.equals("init")) {
+        if (biasShift != 0 && kind != StartSpec.Kind.INIT) {
             throw new SpecException(s.at("bias_shift"), "applies to start kind init only");
         }
         noiseVar = s.number("noise_variance", 0.0, 0.0, 1e6, false);
@@ -406,65 +406,20 @@ public record Spec(String name, String description, long seed, String backend, i
     }
 
     private static MethodSpec method(SpecNode m, ProblemSpec problem) {
-        String kind = m.str("kind", null, METHODS.toArray(new String[0]));
-        String name = m.str("name", kind);
+        MethodKind kind = m.choice("kind", null, MethodKind.class);
+        String name = m.str("name", kind.key());
         int runs = m.integer("runs", (Integer) null, 1, 10_000_000);
         int iterations = m.integer("iterations", (Integer) null, 1, 100_000_000);
-        Map<String, Object> p = new LinkedHashMap<>();
-        boolean linear = problem.kind().equals("deep-linear-autoencoder") || problem.kind().equals("quartic");
-        switch (kind) {
-            case "newton-mr":
-                p.put("rtol", m.number("rtol", linear ? 1e-10 : 5e-4, 0.0, 1.0, true));
-                p.put("maxit", (double) m.integer("maxit", 0, 0, Integer.MAX_VALUE));
-                p.put("maxxnorm", m.number("maxxnorm", 1e4, 0.0, 1e300, true));
-                p.put("acondlim", m.number("acondlim", 1e7, 1.0, 1e300, false));
-                p.put("trancond", m.number("trancond", 1e4, 1.0, 1e300, false));
-                p.put("alpha", m.number("alpha", 0.1, 0.0, 1.0, true));
-                p.put("beta", m.number("beta", 0.5, 0.0, 1.0, true));
-                p.put("rho", m.number("rho", 0.1, 0.0, 1.0, true));
-                p.put("rho_prime", m.number("rho_prime", 0.5, 0.0, 1.0, true));
-                p.put("gnorm_floor", m.number("gnorm_floor", 1e-30, 0.0, 1.0, false));
-                p.put("hessian", m.str("hessian", "auto", "auto", "dense", "matrix-free"));
-                p.put("exit", m.str("exit", "minimum-length", "minimum-length", "reference"));
-                break;
-            case "damped-newton":
-                p.put("gammas", m.numbers("gammas", new double[] {0, 1e-4, 1e-3, 1e-2, 1e-1, 1}));
-                p.put("rtol", m.number("rtol", linear ? 1e-10 : 5e-4, 0.0, 1.0, true));
-                p.put("maxit", (double) m.integer("maxit", 0, 0, Integer.MAX_VALUE));
-                p.put("hessian", m.str("hessian", "auto", "auto", "dense", "matrix-free"));
-                p.put("exit", m.str("exit", "minimum-length", "minimum-length", "reference"));
-                break;
-            case "gnm":
-                p.put("line_search", m.str("line_search", "armijo", "armijo", "wolfe"));
-                p.put("alpha", m.number("alpha", 1.0, 0.0, 1e6, true));
-                p.put("beta", m.number("beta", 0.5, 0.0, 1.0, true));
-                p.put("rho", m.number("rho", 1e-4, 0.0, 1.0, true));
-                break;
-            case "levenberg-marquardt":
-                p.put("epsilon", m.number("epsilon", 1e-3, 0.0, 1e12, true));
-                p.put("factor", m.number("factor", 10.0, 1.0, 1e6, true));
-                p.put("merit", m.str("merit", "grad-norm", "grad-norm", "loss"));
-                break;
-            case "bfgs":
-            case "lbfgs":
-                if (kind.equals("lbfgs")) {
-                    p.put("memory", (double) m.integer("memory", 10, 1, 10_000));
-                }
-                p.put("gtol", m.number("gtol", 1e-12, 0.0, 1.0, false));
-                break;
-            default:
-                p.put("lr", m.number("lr", 0.1, 0.0, 1e6, true));
-                p.put("momentum", m.number("momentum", kind.equals("momentum") ? 0.9 : 0.0, 0.0, 1.0, false));
-                break;
-        }
+        boolean linear = problem.kind() == ProblemKind.DEEP_LINEAR_AUTOENCODER || problem.kind() == ProblemKind.QUARTIC;
+        MethodOptions options = MethodOptions.parse(kind, m, iterations, linear);
         m.done();
-        return new MethodSpec(name, kind, runs, iterations, Collections.unmodifiableMap(p));
+        return new MethodSpec(name, kind, runs, iterations, options);
     }
 
     private static RecordSpec record(SpecNode r) {
         RecordSpec rs = new RecordSpec(r.bool("traces", true), r.bool("spectrum", true), r.bool("theta", false),
                 r.integer("spectrum_max_n", 4000, 0, 1 << 20), r.thresholds("cutoffs"),
-                r.str("status", "text", "text", "figures"));
+                r.choice("status", RecordSpec.Status.TEXT, RecordSpec.Status.class));
         r.done();
         return rs;
     }

@@ -117,6 +117,38 @@ final class SpecNode {
         return v != null && v.isObject();
     }
 
+    /**
+     * One of an enum's constants, by its spec word ({@link #word}); {@code def} null: required.
+     * The words (and the error's list of them) come from the enum, so they cannot drift.
+     */
+    <E extends Enum<E>> E choice(String key, E def, Class<E> type) {
+        E[] all = type.getEnumConstants();
+        String[] words = new String[all.length];
+        for (int i = 0; i < all.length; i++) {
+            words[i] = word(all[i]);
+        }
+        String s = str(key, def == null ? null : word(def), words);
+        for (E e : all) {
+            if (word(e).equals(s)) {
+                return e;
+            }
+        }
+        throw new IllegalStateException(s); // str accepted only the words above
+    }
+
+    /** An enum constant's spec word: its name in lower case, '_' written '-' (MATRIX_FREE: matrix-free). */
+    static String word(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** {@code v} (already read from {@code key}) if it is below {@code limit}; else the key's error. */
+    double below(String key, double v, double limit) {
+        if (!(v < limit)) {
+            throw new SpecException(at(key), "must be below " + limit + ", got " + v);
+        }
+        return v;
+    }
+
     private static String describe(String[] allowed, String fallback) {
         if (allowed.length == 0) {
             return fallback;

@@ -36,7 +36,7 @@ public final class StartPoints {
         List<StartPoint> out = new ArrayList<>();
         int n = problem.nParams();
         switch (s.kind()) {
-            case "uniform": {
+            case UNIFORM: {
                 double[] lo = s.box()[0];
                 double[] hi = s.box()[1];
                 if (lo.length != n) {
@@ -52,7 +52,7 @@ public final class StartPoints {
                 }
                 return noise(spec, out);
             }
-            case "init": {
+            case INIT: {
                 for (int r = 0; r < count; r++) {
                     double[] th = problem.init(seed(spec.seed(), "init", r), s);
                     if (s.biasShift() != 0) {
@@ -123,7 +123,7 @@ public final class StartPoints {
             }
             Random rnd = new Random(seed(spec.seed(), "select", r));
             int pick = -1;
-            if (s.select().equals("iteration")) {
+            if (s.select() == Spec.StartSpec.Select.ITERATION) {
                 int want = rnd.nextInt(thetas.size());
                 int best = Integer.MAX_VALUE;
                 for (int i = 0; i < thetas.size(); i++) {

@@ -10,6 +10,21 @@ public enum PointClass {
     GRADIENT_FLAT,
     OTHER;
 
+    /** The word a record's status uses: critical, gradient-flat, other. */
+    public String key() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** The class whose {@link #key()} is {@code s}, or null (a failed run, or no status). */
+    public static PointClass fromKey(String s) {
+        for (PointClass c : values()) {
+            if (c.key().equals(s)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     /**
      * Thresholds. Defaults: ‖g‖² < 1e-10 (thesis Table 3.1), r > 0.9 and r_H < 5e-4
      * (thesis §3.4.3).

@@ -7,6 +7,7 @@ import dev.morse.backend.DArray;
 import dev.morse.index.Flatness;
 import dev.morse.index.HessianOperator;
 import dev.morse.krylov.MinresQlp;
+import dev.morse.optim.IterateListener;
 import dev.morse.optim.StopReason;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,13 +57,18 @@ public final class DampedNewton implements AutoCloseable {
         }
 
         /**
-         * Γ = {0, 1e-4, 1e-3, …, 10} (our choice: the thesis does not list its set), the
+         * Γ = {0, 1e-4, 1e-3, 1e-2, 1e-1, 1} (our choice: the thesis does not list its set), the
          * MINRES-QLP settings of Newton-MR (rtol 5e-4, maxit N, maxxnorm 1e4, acondlim 1e7,
          * trancond 1e4), 500 iterations.
          */
         public static Options defaults() {
-            return new Options(500, new double[] {0, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10}, 0.0,
+            return new Options(500, new double[] {0, 1e-4, 1e-3, 1e-2, 1e-1, 1}, 0.0,
                     NewtonMr.Options.defaults().solver(), HessianOperator.Mode.AUTO);
+        }
+
+        /** As {@link #defaults()} with Newton-MR's MINRES-QLP settings for the deep linear autoencoder (rtol 1e-10). */
+        public static Options linearAutoencoder() {
+            return defaults().withSolver(NewtonMr.Options.linearAutoencoder().solver());
         }
 
         public Options withGammas(double... v) {

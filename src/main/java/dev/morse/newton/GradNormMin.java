@@ -4,6 +4,7 @@ import dev.morse.ad.Linearization;
 import dev.morse.ad.Objective;
 import dev.morse.backend.Backend;
 import dev.morse.backend.DArray;
+import dev.morse.optim.IterateListener;
 import dev.morse.optim.LineSearch;
 import dev.morse.optim.StopReason;
 import java.util.ArrayList;

@@ -7,6 +7,7 @@ import dev.morse.backend.DArray;
 import dev.morse.index.Flatness;
 import dev.morse.index.HessianOperator;
 import dev.morse.krylov.MinresQlp;
+import dev.morse.optim.IterateListener;
 import dev.morse.optim.StopReason;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,10 +69,10 @@ public final class NewtonMr implements AutoCloseable {
         /**
          * The paper's Appendix A.2 defaults for nonlinear networks: α = 0.1, β = 0.5, ρ = 0.1,
          * ρ' = 0.5; MINRES-QLP maxit = N, rtol 5e-4, maxxnorm 1e4, acondlim 1e7, trancond 1e4;
-         * 500 iterations; no gradient floor.
+         * 500 iterations; stop below ‖g‖² = 1e-30 (far under any criterion; a spec's default too).
          */
         public static Options defaults() {
-            return new Options(500, 0.1, 0.5, 0.1, 0.5, 0.0, 0.0,
+            return new Options(500, 0.1, 0.5, 0.1, 0.5, 0.0, 1e-30,
                     MinresQlp.Options.defaults().withRtol(5e-4).withMaxit(0).withMaxxnorm(1e4)
                             .withAcondlim(1e7).withTrancond(1e4),
                     HessianOperator.Mode.AUTO);

@@ -20,10 +20,14 @@ public final class Bfgs implements AutoCloseable {
      * @param maxEvaluations  merit evaluations per line search
      */
     public record Options(StopCriteria stop, Snapshots snapshots, double c1, double c2, int maxEvaluations) {
+        /** c1 = 1e-4, c2 = 0.9, 40 evaluations per search; stop below ‖g‖² = {@link #GTOL}. */
         public static Options of(int iterations, Snapshots snapshots) {
-            return new Options(StopCriteria.iterations(iterations), snapshots, 1e-4, 0.9, 40);
+            return new Options(new StopCriteria(iterations, GTOL), snapshots, 1e-4, 0.9, 40);
         }
     }
+
+    /** The default ‖g‖² floor of BFGS and L-BFGS. */
+    public static final double GTOL = 1e-12;
 
     private static final double CURVATURE_SKIP = 1e-10;
     /** The largest step the line search tries (from α0 = 1 by doubling). */
@@ -65,12 +69,17 @@ public final class Bfgs implements AutoCloseable {
     }
 
     public Trajectory run(double[] theta0) {
+        return run(theta0, IterateListener.NONE);
+    }
+
+    /** A run whose every iterate is shown to {@code listener} once reached. */
+    public Trajectory run(double[] theta0, IterateListener listener) {
         if (theta0.length != n) {
             throw new IllegalArgumentException("bfgs: θ₀ has length " + theta0.length + ", N = " + n);
         }
         be.upload(theta0, 0, theta, 0, n);
         identity(1.0);
-        Recorder rec = new Recorder(be, n, opt.snapshots());
+        Recorder rec = new Recorder(be, n, opt.snapshots(), listener);
         Linearization lin = obj.at(theta, 0);
         rec.record(0, lin, theta);
         StopReason stop = StopReason.ITERATION_CAP;

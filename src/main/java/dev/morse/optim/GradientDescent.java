@@ -22,6 +22,11 @@ public final class GradientDescent implements AutoCloseable {
                         + learningRate + ", μ = " + momentum);
             }
         }
+
+        /** The papers' start-point settings (Appendix A.2): η = 0.1, and μ = 0.9 with momentum. */
+        public static Options of(int iterations, boolean withMomentum, Snapshots snapshots) {
+            return new Options(0.1, withMomentum ? 0.9 : 0.0, StopCriteria.iterations(iterations), snapshots);
+        }
     }
 
     private final Objective obj;
@@ -49,13 +54,18 @@ public final class GradientDescent implements AutoCloseable {
     }
 
     public Trajectory run(double[] theta0) {
+        return run(theta0, IterateListener.NONE);
+    }
+
+    /** A run whose every iterate is shown to {@code listener} once reached. */
+    public Trajectory run(double[] theta0, IterateListener listener) {
         if (theta0.length != n) {
             throw new IllegalArgumentException("gradient descent: θ₀ has length " + theta0.length + ", N = " + n);
         }
         be.upload(theta0, 0, theta, 0, n);
         be.fill(n, 0.0, velocity, 0);
         String method = opt.momentum() > 0 ? "momentum" : "gradient-descent";
-        Recorder rec = new Recorder(be, n, opt.snapshots());
+        Recorder rec = new Recorder(be, n, opt.snapshots(), listener);
         Linearization lin = obj.at(theta, 0);
         rec.record(0, lin, theta);
         StopReason stop = StopReason.ITERATION_CAP;

@@ -19,8 +19,15 @@ public final class Lbfgs implements AutoCloseable {
             }
         }
 
+        /** BFGS's line search and floor ({@link Bfgs.Options#of}) with {@code memory} pairs. */
         public static Options of(int iterations, int memory, Snapshots snapshots) {
-            return new Options(StopCriteria.iterations(iterations), snapshots, memory, 1e-4, 0.9, 40);
+            Bfgs.Options b = Bfgs.Options.of(iterations, snapshots);
+            return new Options(b.stop(), snapshots, memory, b.c1(), b.c2(), b.maxEvaluations());
+        }
+
+        /** As {@link #of(int, int, Snapshots)} with 10 pairs. */
+        public static Options of(int iterations, Snapshots snapshots) {
+            return of(iterations, 10, snapshots);
         }
     }
 
@@ -61,11 +68,16 @@ public final class Lbfgs implements AutoCloseable {
     }
 
     public Trajectory run(double[] theta0) {
+        return run(theta0, IterateListener.NONE);
+    }
+
+    /** A run whose every iterate is shown to {@code listener} once reached. */
+    public Trajectory run(double[] theta0, IterateListener listener) {
         if (theta0.length != n) {
             throw new IllegalArgumentException("l-bfgs: θ₀ has length " + theta0.length + ", N = " + n);
         }
         be.upload(theta0, 0, theta, 0, n);
-        Recorder rec = new Recorder(be, n, opt.snapshots());
+        Recorder rec = new Recorder(be, n, opt.snapshots(), listener);
         Linearization lin = obj.at(theta, 0);
         rec.record(0, lin, theta);
         StopReason stop = StopReason.ITERATION_CAP;

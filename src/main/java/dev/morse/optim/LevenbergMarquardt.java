@@ -35,9 +35,13 @@ public final class LevenbergMarquardt implements AutoCloseable {
             }
         }
 
-        /** ε0 = 1e-3, ×10 on rejection, ×0.1 on acceptance, ε ∈ [1e-12, 1e12] (our choice), loss merit. */
+        /**
+         * ε0 = 1e-3, ×10 on rejection, ×0.1 on acceptance, ε ∈ [1e-12, 1e12] (our choice), the
+         * gradient-norm merit (exact Newton as a root finder of ∇L, as paper 000 used it).
+         */
         public static Options of(int iterations, Snapshots snapshots) {
-            return new Options(StopCriteria.iterations(iterations), snapshots, 1e-3, 10, 0.1, 1e-12, 1e12, Merit.LOSS);
+            return new Options(StopCriteria.iterations(iterations), snapshots, 1e-3, 10, 0.1, 1e-12, 1e12,
+                    Merit.GRAD_NORM);
         }
 
         public Options withMerit(Merit m) {
@@ -82,11 +86,16 @@ public final class LevenbergMarquardt implements AutoCloseable {
     }
 
     public Trajectory run(double[] theta0) {
+        return run(theta0, IterateListener.NONE);
+    }
+
+    /** A run whose every iterate is shown to {@code listener} once reached. */
+    public Trajectory run(double[] theta0, IterateListener listener) {
         if (theta0.length != n) {
             throw new IllegalArgumentException("levenberg-marquardt: θ₀ has length " + theta0.length + ", N = " + n);
         }
         be.upload(theta0, 0, theta, 0, n);
-        Recorder rec = new Recorder(be, n, opt.snapshots());
+        Recorder rec = new Recorder(be, n, opt.snapshots(), listener);
         Linearization lin = obj.at(theta, 0);
         rec.record(0, lin, theta);
         StopReason stop = StopReason.ITERATION_CAP;

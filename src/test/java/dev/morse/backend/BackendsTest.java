@@ -21,6 +21,24 @@ class BackendsTest {
     }
 
     @Test
+    void resolvesWhatABatchsWorkersOpen() {
+        Backends.Resolution cpu = Backends.resolve(Backends.Choice.CPU);
+        assertEquals(Backends.Choice.CPU, cpu.backend());
+        try (Backend b = cpu.open()) {
+            assertEquals("cpu", b.name());
+        }
+        Backends.CudaStatus st = Backends.cudaStatus();
+        Backends.Resolution auto = Backends.resolve(Backends.Choice.AUTO);
+        assertFalse(auto.reason().contains("\n"));
+        assertTrue(auto.reason().startsWith("auto → "), auto.reason());
+        if (!st.usable()) {
+            assertEquals(Backends.Choice.CPU, auto.backend());
+            assertEquals("auto → cpu (CUDA not usable: " + st.reason() + ")", auto.reason());
+            assertThrows(BackendUnavailableException.class, () -> Backends.resolve(Backends.Choice.CUDA));
+        }
+    }
+
+    @Test
     void cpuIsAlwaysAvailable() {
         try (Backend b = Backends.open("cpu").backend()) {
             assertEquals("cpu", b.name());

@@ -91,6 +91,27 @@ class CustomProblemReadmeTest {
     }
 
     @Test
+    void evalTakesTheClasspathToo(@TempDir Path dir) throws Exception {
+        Path classes = compile(dir);
+        Path spec = dir.resolve("himmelblau.yaml");
+        Files.writeString(spec, block("yaml", "kind: java"));
+        Path theta = dir.resolve("theta.txt");
+        Files.writeString(theta, "3 2\n");
+        Run r = run("eval", spec.toString(), theta.toString(), "--classpath", classes.toString(), "--backend", "cpu",
+                "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = new ObjectMapper().readTree(r.out());
+        assertEquals(0.0, o.path("loss").asDouble(), 0.0, "(3, 2) is a minimum of loss 0: " + o);
+        assertEquals(0.0, o.path("index").asDouble(), 0.0, "no negative eigenvalue at a minimum: " + o);
+        assertTrue(o.path("problem").asText().contains("org.example.Himmelblau"), o.toString());
+
+        r = run("eval", spec.toString(), theta.toString(), "--backend", "cpu");
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("org.example.Himmelblau") && r.err().contains("not found"), r.err());
+    }
+
+    @Test
     void missingOrWrongClassIsAOneLineSpecError(@TempDir Path dir) throws Exception {
         Path spec = dir.resolve("missing.yaml");
         Files.writeString(spec, "name: x\nproblem: {kind: java, class: org.example.Nowhere}\n"

@@ -1,5 +1,6 @@
 package dev.morse.experiment;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.morse.backend.Backends;
+import dev.morse.index.HessianOperator;
+import dev.morse.krylov.MinresQlp;
+import dev.morse.newton.DampedNewton;
+import dev.morse.newton.GradNormMin;
+import dev.morse.newton.NewtonMr;
+import dev.morse.optim.Bfgs;
+import dev.morse.optim.LevenbergMarquardt;
+import dev.morse.optim.Snapshots;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,8 +68,82 @@ class SpecTest {
     @Test
     void aValidSpecParses() throws IOException {
         Spec s = Spec.parse(yaml(OK), false);
-        assertEquals(1e-10, s.methods().get(0).num("rtol"), "an analytic problem defaults to rtol 1e-10");
-        assertEquals(0.1, s.methods().get(0).num("alpha"));
+        NewtonMr.Options o = ((MethodOptions.NewtonMrMethod) s.methods().get(0).options()).options();
+        assertEquals(1e-10, o.solver().rtol(), "an analytic problem defaults to rtol 1e-10");
+        assertEquals(0.1, o.alpha());
+    }
+
+    private static MethodOptions method(String keys) throws IOException {
+        return Spec.parse(yaml("name: t\nproblem: {kind: mlp, widths: [4, 2], loss: mse, data: {source: gaussian, "
+                + "features: 4}}\nmethods:\n  - {runs: 1, iterations: 7, " + keys + "}\n"), false)
+                .methods().get(0).options();
+    }
+
+    @Test
+    void absentKeysAreTheSolversOwnDefaults() throws IOException {
+        // the one place a default lives is the solver's options record: a spec without keys gets exactly it
+        assertEquals(NewtonMr.Options.defaults().withMaxIterations(7),
+                ((MethodOptions.NewtonMrMethod) method("kind: newton-mr")).options());
+        DampedNewton.Options dn = ((MethodOptions.DampedNewtonMethod) method("kind: damped-newton")).options();
+        DampedNewton.Options dd = DampedNewton.Options.defaults();
+        assertArrayEquals(dd.gammas(), dn.gammas());
+        assertEquals(dd.solver(), dn.solver(), "damped Newton's MINRES-QLP limits are its record's");
+        assertEquals(dd.hessian(), dn.hessian());
+        assertEquals(GradNormMin.Options.defaults().withMaxIterations(7),
+                ((MethodOptions.GnmMethod) method("kind: gnm")).options());
+        LevenbergMarquardt.Options lm = ((MethodOptions.LevenbergMarquardtMethod) method("kind: levenberg-marquardt"))
+                .options();
+        LevenbergMarquardt.Options ld = LevenbergMarquardt.Options.of(7, Snapshots.none());
+        assertEquals(ld.merit(), lm.merit());
+        assertEquals(ld.eps0(), lm.eps0());
+        assertEquals(ld.decrease(), lm.decrease());
+        assertEquals(Bfgs.Options.of(7, Snapshots.none()).stop(), ((MethodOptions.BfgsMethod) method("kind: bfgs")).options().stop());
+    }
+
+    @Test
+    void keysBecomeTypedOptions() throws IOException {
+        NewtonMr.Options o = ((MethodOptions.NewtonMrMethod) method("kind: newton-mr, maxit: 40, hessian: matrix-free, "
+                + "exit: reference, rho_prime: 0.25")).options();
+        assertEquals(40, o.solver().maxit());
+        assertEquals(HessianOperator.Mode.MATRIX_FREE, o.hessian());
+        assertEquals(MinresQlp.Exit.REFERENCE, o.solver().exit());
+        assertEquals(0.25, o.rhoPrime());
+        DampedNewton.Options d = ((MethodOptions.DampedNewtonMethod) method("kind: damped-newton, acondlim: 1e9, "
+                + "gammas: [0, 1]")).options();
+        assertEquals(1e9, d.solver().acondlim());
+        assertArrayEquals(new double[] {0, 1}, d.gammas());
+        assertEquals(MethodKind.MOMENTUM, Spec.parse(yaml(OK.replace("newton-mr", "momentum")), false).methods().get(0)
+                .kind());
+        assertEquals(Backends.Choice.CPU, Spec.parse(yaml(OK + "backend: cpu\n"), false).backend());
+        assertEquals(ProblemKind.QUARTIC, Spec.parse(yaml(OK), false).problem().kind());
+    }
+
+    @Test
+    void whatTheSolverWouldRefuseIsASpecErrorNamingTheKey() {
+        String m = message(OK.replace("iterations: 5}", "iterations: 5, beta: 1}"));
+        assertTrue(m.startsWith("methods[0].beta: must be below 1.0"), m);
+        m = message(OK.replace("iterations: 5}", "iterations: 5, rho_prime: 1.0}"));
+        assertTrue(m.startsWith("methods[0].rho_prime: must be below 1.0"), m);
+        m = message(OK.replace("newton-mr", "gnm").replace("iterations: 5}", "iterations: 5, rho: 0.95}"));
+        assertTrue(m.startsWith("methods[0].rho: must be below 0.9"), m); // Wolfe needs c1 < c2 = 0.9
+        m = message(OK.replace("newton-mr", "momentum").replace("iterations: 5}", "iterations: 5, momentum: 1}"));
+        assertTrue(m.startsWith("methods[0].momentum: must be below 1.0"), m);
+        m = message(OK.replace("newton-mr", "levenberg-marquardt").replace("iterations: 5}",
+                "iterations: 5, epsilon: 1e12}"));
+        assertTrue(m.startsWith("methods[0]: levenberg-marquardt: invalid damping schedule"), m);
+        assertEquals(1, m.lines().count(), m);
+        m = message(OK.replace("iterations: 5}", "iterations: 5, hessian: sparse}"));
+        assertTrue(m.startsWith("methods[0].hessian: expected one of auto, dense, matrix-free"), m);
+        m = message(OK.replace("iterations: 5}", "iterations: 5, exit: refrence}"));
+        assertTrue(m.startsWith("methods[0].exit: expected one of minimum-length, reference")
+                && m.contains("did you mean \"reference\""), m);
+        m = message(OK + "backend: gpu\n");
+        assertTrue(m.startsWith("backend: expected one of auto, cpu, cuda"), m);
+        m = message(OK.replace("kind: quartic", "kind: quartik"));
+        assertTrue(m.startsWith("problem.kind: expected one of mlp, deep-linear-autoencoder, quartic")
+                && m.contains("did you mean \"quartic\""), m);
+        m = message(OK + "record: {status: paper}\n");
+        assertTrue(m.startsWith("record.status: expected one of text, figures"), m);
     }
 
     @Test

@@ -126,7 +126,8 @@ class OptimizersTest {
         // the loss pass it and reach the minimum (−3, 0), unlike Newton-MR and GNM.
         try (Plan plan = Plan.compile(Quartic.program(), be);
              Bfgs bfgs = new Bfgs(plan, Bfgs.Options.of(200, Snapshots.none()));
-             LevenbergMarquardt lm = new LevenbergMarquardt(plan, LevenbergMarquardt.Options.of(200, Snapshots.none()))) {
+             LevenbergMarquardt lm = new LevenbergMarquardt(plan, LevenbergMarquardt.Options.of(200, Snapshots.none())
+                     .withMerit(LevenbergMarquardt.Merit.LOSS))) {
             for (Trajectory t : new Trajectory[] {bfgs.run(new double[] {3, 2}), lm.run(new double[] {3, 2})}) {
                 assertEquals(-3, t.finalTheta()[0], 1e-6, t.method());
                 assertEquals(0, t.finalTheta()[1], 1e-6, t.method());
