@@ -9,6 +9,8 @@ import org.bytedeco.javacpp.DoublePointer;
  * Off-heap float64 storage. BLAS calls get the address through one of a few alias
  * pointers (one per operand slot of a call, so one array may appear twice in one call at
  * different offsets); Java loops go through a direct DoubleBuffer view with absolute indexing.
+ * A view holds at most 2³¹ − 1 bytes (2²⁸ − 1 elements): past that, Java loops take a
+ * {@link #window} of the range they touch (an N×N Hessian past N = 16,383 is such an array).
  */
 final class CpuArray implements DArray {
     static final int SLOTS = 3;
@@ -39,6 +41,24 @@ final class CpuArray implements DArray {
             alias[i] = new DoublePointer(storage);
         }
         this.buf = storage.limit(Math.max(1, length)).asBuffer();
+    }
+
+    /** Whether {@link #buf} reaches element {@code end} (exclusive). */
+    boolean viewReaches(long end) {
+        return end <= buf.capacity();
+    }
+
+    /** A view of elements [off, off + len) indexed from 0 (allocates: for arrays past {@link #buf}'s reach). */
+    DoubleBuffer window(long off, int len) {
+        if (storage == null) {
+            throw new IllegalStateException("cpu array used after close");
+        }
+        if (off < 0 || len < 0 || off + len > length) {
+            throw new IndexOutOfBoundsException("window [" + off + ", " + (off + len) + ") of an array of " + length);
+        }
+        // a pointer whose address starts at off: javacpp clamps a view's byte offsets from the
+        // address to int, so positioning the whole array's pointer would not reach past 2 GiB
+        return storage.getPointer(off).limit(Math.max(1, len)).asBuffer();
     }
 
     /** The storage positioned at element {@code off}, through alias {@code slot}. */

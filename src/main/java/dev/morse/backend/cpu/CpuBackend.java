@@ -213,7 +213,14 @@ public final class CpuBackend implements Backend {
     @Override
     public void fill(long n, double v, DArray y, long yo) {
         live();
-        split.fill(b(y), i(yo), v, i(n));
+        if (c(y).viewReaches(yo + n)) {
+            split.fill(b(y), i(yo), v, i(n));
+            return;
+        }
+        for (long done = 0; done < n; done += 1 << 26) { // past the view's reach: windows
+            int m = (int) Math.min(1 << 26, n - done);
+            split.fill(c(y).window(yo + done, m), 0, v, m);
+        }
     }
 
     @Override
@@ -410,7 +417,18 @@ public final class CpuBackend implements Backend {
         long size = (long) rows * cols;
         for (int blk = 0; blk < k; blk++) {
             int bi = i(bo + (bPerBlock ? (long) blk * cols : 0L));
-            split.biasRows(rows, cols, alpha, bb, bi, zb, i(zo + blk * size), null, 0, null, 0, null, 0, null, 0);
+            long start = zo + blk * size;
+            if (c(z).viewReaches(start + size)) {
+                split.biasRows(rows, cols, alpha, bb, bi, zb, i(start), null, 0, null, 0, null, 0, null, 0);
+                continue;
+            }
+            // past the view's reach (e.g. A + τI on an N×N Hessian with N > 16,383): windows of whole rows
+            int chunk = Math.max(1, (1 << 26) / Math.max(1, cols));
+            for (int r = 0; r < rows; r += chunk) {
+                int m = Math.min(chunk, rows - r);
+                DoubleBuffer w = c(z).window(start + (long) r * cols, Math.multiplyExact(m, cols));
+                split.biasRows(m, cols, alpha, bb, bi, w, 0, null, 0, null, 0, null, 0, null, 0);
+            }
         }
     }
 
@@ -576,15 +594,15 @@ public final class CpuBackend implements Backend {
         }
         // info > 0: D(info,info) is exactly zero; the factorization is complete and the
         // inertia is still well defined (that block counts as zero).
-        DoubleBuffer ab = b(a);
-        int base = i(ao);
+        // read through the pointer (long indices): H may lie past the Java view's 2²⁸ elements
+        DoublePointer d = c(a).at(0, ao);
         double[] diag = new double[n];
         double[] sub = new double[Math.max(0, n - 1)];
         int[] ipiv = new int[n];
         for (int k = 0; k < n; k++) {
-            diag[k] = ab.get(base + k + k * n);                // D(k,k), column-major
+            diag[k] = d.get(k + (long) k * n);                 // D(k,k), column-major
             if (k + 1 < n) {
-                sub[k] = ab.get(base + (k + 1) + k * n);       // D(k+1,k), lower triangle
+                sub[k] = d.get((k + 1) + (long) k * n);        // D(k+1,k), lower triangle
             }
             ipiv[k] = iwork.get(k);
         }
