@@ -71,9 +71,11 @@ class RouteAbBench {
                         }
                     }
                 }
-                sb.append(String.format(Locale.ROOT, "  %s (N = %d): %.3f / %.3f / %.3f s; HVPs %d / %d / %d; auto: %s%n",
+                String line = String.format(Locale.ROOT, "  %s (N = %d): %.3f / %.3f / %.3f s; HVPs %d / %d / %d; auto: %s%n",
                         spec.name(), plan.n(), median(t[0]), median(t[1]), median(t[2]), hvps[0], hvps[1], hvps[2],
-                        autoRun.hessianRoute()));
+                        autoRun.hessianRoute());
+                System.err.print(line); // as it comes: a long run may be stopped
+                sb.append(line);
             }
         }
         System.err.print(sb);
