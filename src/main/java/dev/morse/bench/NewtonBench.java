@@ -7,6 +7,8 @@ import dev.morse.experiment.MethodOptions;
 import dev.morse.experiment.Problem;
 import dev.morse.experiment.Spec;
 import dev.morse.experiment.StartPoints;
+import dev.morse.index.HessianOperator;
+import dev.morse.index.HessianRoute;
 import dev.morse.newton.Iterate;
 import dev.morse.newton.NewtonMr;
 import dev.morse.newton.Run;
@@ -26,7 +28,10 @@ import java.util.function.Supplier;
  * need MINRES-QLP's whole budget; repeated; median, min and max wall time. The gradient floor is off so every repetition does the same
  * work (a stop before the cap is reported). From the seconds per iteration it projects the
  * whole batch of the spec (runs × iterations of its Newton-MR method over the workers), an
- * upper bound since runs that reach a critical point stop early.
+ * upper bound since runs that reach a critical point stop early. Each row names the Hessian
+ * route the timed runs took ({@code hessian: auto} measures it at the warm-up run's first
+ * iterate, {@link HessianRoute}) and the unit costs it was chosen on; {@code --hessian} forces a
+ * route, to time the other one beside it.
  */
 public final class NewtonBench {
     /** The experiments timed by default: E2 (deep linear autoencoder), E5 and E6 (MNIST networks). */
@@ -38,13 +43,21 @@ public final class NewtonBench {
     /** Points drawn uniform in loss on it; the middle one is the start. */
     public static final int START_CANDIDATES = 3;
 
-    /** What to run: T iterations, R timed repetitions, BLAS threads and batch workers for the projection. */
-    public record Options(int iterations, int repeats, int threads, int workers, boolean quick, Path dataDir) {
+    /**
+     * What to run: T iterations, R timed repetitions, BLAS threads and batch workers for the
+     * projection; {@code hessian} null keeps the spec's {@code hessian:}, else forces it.
+     */
+    public record Options(int iterations, int repeats, int threads, int workers, boolean quick, Path dataDir,
+                          HessianOperator.Mode hessian) {
+        public Options(int iterations, int repeats, int threads, int workers, boolean quick, Path dataDir) {
+            this(iterations, repeats, threads, workers, quick, dataDir, null);
+        }
     }
 
     /** One spec's result. */
     public record Row(String spec, String problem, int n, int examples, String hessian, int steps, long hvps,
-                      long gradients, Timing t, int runs, int runIterations, int workers) {
+                      long gradients, Timing t, int runs, int runIterations, int workers,
+                      HessianRoute.Decision route) {
         public double secondsPerIteration() {
             return t.medianS() / Math.max(1, steps);
         }
@@ -62,12 +75,26 @@ public final class NewtonBench {
             return String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%d,%d,%d,%.9g,%.9g,%.9g,%d,%.9g,%.6g,%d,%d,%d,%.6g",
                     spec, problem.replace(',', ';'), n, examples, hessian, steps, hvps, gradients, t.medianS(), t.minS(),
                     t.maxS(), t.reps(), secondsPerIteration(), msPerHvp(), runs, runIterations, workers,
-                    projectedBatchHours());
+                    projectedBatchHours()) + routeCsv();
+        }
+
+        /** The route's columns: basis, first route, applications per step, unit costs and predicted steps (ms). */
+        private String routeCsv() {
+            HessianRoute.Costs c = route == null ? null : route.costs();
+            if (c == null) {
+                return String.format(Locale.ROOT, ",%s,,,,,,,,", route == null ? "" : route.basis().text());
+            }
+            return String.format(Locale.ROOT, ",%s,%s,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g", route.basis().text(),
+                    route.first().key(), route.expected(), 1e3 * c.hvp(), 1e3 * c.blockPerDirection(),
+                    1e3 * c.assembly(), 1e3 * c.gemv(), 1e3 * c.denseStep(route.expected()),
+                    1e3 * c.matrixFreeStep(route.expected()));
         }
     }
 
     public static final String CSV_HEADER = "spec,problem,n_params,examples,hessian,iterations,hvps,gradients,median_s,"
-            + "min_s,max_s,reps,s_per_iteration,ms_per_hvp,batch_runs,batch_iterations,batch_workers,projected_batch_h";
+            + "min_s,max_s,reps,s_per_iteration,ms_per_hvp,batch_runs,batch_iterations,batch_workers,projected_batch_h,"
+            + "route_basis,first_route,applications_per_step,probe_hvp_ms,probe_block_ms_per_direction,probe_assembly_ms,"
+            + "probe_gemv_ms,predicted_dense_step_ms,predicted_matrix_free_step_ms";
 
     private NewtonBench() {
     }
@@ -82,12 +109,15 @@ public final class NewtonBench {
         Problem problem = Problem.build(spec.problem(), o.dataDir());
         NewtonMr.Options opt = ((MethodOptions.NewtonMrMethod) m.options()).options()
                 .withMaxIterations(o.iterations()).withGradNormSqFloor(0.0);
+        if (o.hessian() != null) {
+            opt = opt.withHessian(o.hessian());
+        }
         int examples = spec.problem().data() == null ? 0 : spec.problem().data().n();
         try (Backend b = opener.get(); Plan plan = Plan.compile(problem.program(), b);
              NewtonMr newton = new NewtonMr(plan, opt)) {
             double[] theta0 = startPoint(spec, problem, b);
-            String hessian = newton.denseHessian() ? "dense" : "matrix-free";
-            err.println("bench newton: " + spec.name() + ": N = " + plan.n() + ", " + hessian + " Hessian, "
+            err.println("bench newton: " + spec.name() + ": N = " + plan.n() + ", hessian: "
+                    + opt.hessian().name().toLowerCase(Locale.ROOT).replace('_', '-') + ", "
                     + o.iterations() + " iterations × " + o.repeats() + " (+1 warm-up)");
             err.flush();
             Run warm = newton.run(theta0); // JIT and workspaces; same work as the timed runs
@@ -99,8 +129,12 @@ public final class NewtonBench {
                 s[r] = (System.nanoTime() - t0) * 1e-9;
             }
             Iterate end = last.last();
+            HessianRoute.Decision route = last.hessianRoute();
+            String hessian = route != null ? route.route().key() : newton.denseHessian() ? "dense" : "matrix-free";
+            err.println("bench newton: " + spec.name() + ": Hessian route " + (route == null ? hessian : route));
+            err.flush();
             return new Row(spec.name(), problem.description(), plan.n(), examples, hessian, last.steps(), end.hvps(),
-                    end.gradients(), Timing.of(s), m.runs(), m.iterations(), o.workers());
+                    end.gradients(), Timing.of(s), m.runs(), m.iterations(), o.workers(), route);
         }
     }
 
@@ -141,6 +175,27 @@ public final class NewtonBench {
                     r.t().medianS(), r.t().minS(),
                     r.t().maxS(), r.secondsPerIteration(), r.msPerHvp(), r.runs(), r.runIterations(),
                     r.projectedBatchHours()));
+        }
+        sb.append("\n## Hessian route\n\n");
+        sb.append("`hessian: auto` measures one HVP, one hvpBlock direction (k = ").append(HessianOperator.PROBE_BLOCK)
+                .append("; assembly = N of them) and one dense gemv at the warm-up run's first iterate, then takes the ")
+                .append("cheaper route for steps of the solver's cap and revises once with the first solve's count ")
+                .append("(docs/bench/README.md). Times in ms from that probe, on whatever else the machine was running.\n\n");
+        sb.append("| spec | route | basis | first | applications/step | HVP | block/direction | assembly | gemv | ")
+                .append("predicted dense step | predicted matrix-free step |\n");
+        sb.append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Row r : rows) {
+            HessianRoute.Decision d = r.route();
+            HessianRoute.Costs c = d == null ? null : d.costs();
+            if (c == null) {
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | | | | | | | | |%n", r.spec(), r.hessian(),
+                        d == null ? "" : d.basis().text()));
+            } else {
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %.4g | %.4g | %.4g | %.4g | %.4g | %.4g |%n",
+                        r.spec(), r.hessian(), d.basis().text(), d.first().key(), d.expected(), 1e3 * c.hvp(),
+                        1e3 * c.blockPerDirection(), 1e3 * c.assembly(), 1e3 * c.gemv(), 1e3 * c.denseStep(d.expected()),
+                        1e3 * c.matrixFreeStep(d.expected())));
+            }
         }
         return sb.toString();
     }

@@ -2,6 +2,7 @@ package dev.morse.cli;
 
 import dev.morse.backend.cpu.CpuBackend;
 import dev.morse.bench.NewtonBench;
+import dev.morse.index.HessianOperator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -49,6 +50,10 @@ final class NewtonBenchCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the MNIST IDX files.")
     Path dataDir;
 
+    @Option(names = "--hessian", paramLabel = "ROUTE", description = "Force the Hessian route: auto (measured), dense "
+            + "or matrix-free (default: each spec's hessian:).")
+    String hessian;
+
     @Override
     public Integer call() throws IOException {
         int cores = Runtime.getRuntime().availableProcessors();
@@ -73,7 +78,16 @@ final class NewtonBenchCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         CpuBackend.setThreads(t);
-        NewtonBench.Options o = new NewtonBench.Options(its, reps, t, w, quick, dataDir);
+        HessianOperator.Mode mode = null;
+        if (hessian != null) {
+            switch (hessian) {
+                case "auto": mode = HessianOperator.Mode.AUTO; break;
+                case "dense": mode = HessianOperator.Mode.DENSE; break;
+                case "matrix-free": mode = HessianOperator.Mode.MATRIX_FREE; break;
+                default: throw new UserException("--hessian must be auto, dense or matrix-free, got " + hessian);
+            }
+        }
+        NewtonBench.Options o = new NewtonBench.Options(its, reps, t, w, quick, dataDir, mode);
         List<NewtonBench.Row> rows = new ArrayList<>();
         for (Path f : files) {
             rows.add(NewtonBench.run(f, o, CpuBackend::new, err));
@@ -84,6 +98,9 @@ final class NewtonBenchCommand implements Callable<Integer> {
         }
         cmd.append(" --iterations ").append(its).append(" --repeats ").append(reps).append(" --threads ").append(t)
                 .append(" --workers ").append(w);
+        if (hessian != null) {
+            cmd.append(" --hessian ").append(hessian);
+        }
         String md = NewtonBench.markdown(rows, BenchCommand.Hvp.machine() + "; Java " + System.getProperty("java.version")
                 + "; OpenBLAS " + CpuBackend.buildInfo(), cmd.toString(), o);
         StringBuilder csv = new StringBuilder(NewtonBench.CSV_HEADER).append('\n');

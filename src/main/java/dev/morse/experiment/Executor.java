@@ -6,6 +6,7 @@ import dev.morse.ad.Linearization;
 import dev.morse.ad.Plan;
 import dev.morse.backend.Backend;
 import dev.morse.index.HessianOperator;
+import dev.morse.index.HessianRoute;
 import dev.morse.index.IndexEstimator;
 import dev.morse.index.MorseIndex;
 import dev.morse.index.PointClass;
@@ -174,6 +175,7 @@ public final class Executor implements RunExecutor {
         putNum(f, "max_r", run.maxR());
         putNum(f, "final_relres", run.finalRelres());
         putNum(f, "max_relres", run.maxRelresLeastSquares());
+        putRoute(f, run.hessianRoute());
         if (!run.warnings().isEmpty()) {
             ArrayNode w = f.putArray("warnings");
             run.warnings().forEach(w::add);
@@ -213,6 +215,32 @@ public final class Executor implements RunExecutor {
             rows.add(row);
         }
         return new RunResult(f, head.toArray(new String[0]), rows);
+    }
+
+    /**
+     * The Newton methods' Hessian route: {@code hessian_route} (dense, matrix-free), {@code
+     * hessian_route_basis} (forced, measured, revised), and when measured {@code hessian_costs}
+     * (ms per unit and per predicted step; records before these fields simply lack them).
+     */
+    static void putRoute(ObjectNode f, HessianRoute.Decision d) {
+        if (d == null) {
+            return;
+        }
+        f.put("hessian_route", d.route().key());
+        f.put("hessian_route_basis", d.basis().text());
+        HessianRoute.Costs c = d.costs();
+        if (c != null) {
+            ObjectNode o = f.putObject("hessian_costs");
+            putNum(o, "hvp_ms", 1e3 * c.hvp());
+            putNum(o, "block_ms_per_direction", 1e3 * c.blockPerDirection());
+            putNum(o, "assembly_ms", 1e3 * c.assembly());
+            putNum(o, "gemv_ms", 1e3 * c.gemv());
+            o.put("dense_fits", c.denseFits());
+            o.put("applications_per_step", d.expected());
+            putNum(o, "dense_step_ms", 1e3 * c.denseStep(d.expected()));
+            putNum(o, "matrix_free_step_ms", 1e3 * c.matrixFreeStep(d.expected()));
+            o.put("first_route", d.first().key());
+        }
     }
 
     /**

@@ -36,7 +36,7 @@ public final class Merge {
     /** Files of a shard that are the same for the whole batch (must agree between shards). */
     static final List<String> SHARED_FILES = List.of("analytic.csv");
     /** Record fields that measure wall time, so may differ between two runs of the same job. */
-    static final List<String> WALL_CLOCK = List.of("seconds");
+    static final List<String> WALL_CLOCK = List.of("seconds", "hessian_costs");
 
     private Merge() {
     }

@@ -8,24 +8,36 @@ import java.util.SplittableRandom;
 
 /**
  * The Hessian at one linearization as a symmetric operator: apply(v) = H·v, applyBlock(V),
- * ‖H‖_F, and the dense matrix when N allows. Dense mode assembles H once per {@link #bind}
- * (N HVPs in blocks, via {@link Linearization#hessian}) and applies it with gemv/gemm;
- * matrix-free mode forwards every product to the linearization's HVPs. The buffers are
- * allocated once, so re-binding at each Newton step allocates nothing.
+ * ‖H‖_F, and the dense matrix when N allows. Dense route: H is assembled once per {@link #bind}
+ * (N HVPs in blocks, via {@link Linearization#hessian}) and applied with gemv/gemm; matrix-free
+ * route: every product is an HVP of the linearization. The buffers are allocated once (in
+ * {@link Mode#AUTO}, at the first {@link #choose}), so re-binding at each Newton step
+ * allocates nothing.
  *
- * <p>In dense mode the operator stays usable after the linearization goes stale (the matrix
- * is kept); in matrix-free mode it does not.
+ * <p>{@link Mode#AUTO} chooses the route from measured costs ({@link HessianRoute}): the Newton
+ * methods call {@link #choose} at their first iterate and may revise once ({@link #revise});
+ * the route changes at the next bind. Before any choice AUTO starts as {@link Mode#resolve}
+ * says. ‖H‖_F is exact in mode DENSE, a Hutchinson estimate in mode MATRIX_FREE, and in mode
+ * AUTO exact iff N ≤ {@link #AUTO_DENSE_MAX_N}, whichever route is taken (Hutchinson on the
+ * dense route multiplies the same probes by the assembled H), so r and r_H do not depend on
+ * the measured route.
+ *
+ * <p>On the dense route the operator stays usable after the linearization goes stale (the
+ * matrix is kept); on the matrix-free route it does not.
  */
 public final class HessianOperator implements SymmetricOperator, AutoCloseable {
 
     /** How to hold the Hessian. */
     public enum Mode {
-        /** Dense when N ≤ {@link #AUTO_DENSE_MAX_N}, else matrix-free. */
+        /**
+         * Dense when N ≤ {@link #AUTO_DENSE_MAX_N} (exact ‖H‖_F); above, the cheaper route by
+         * measured costs ({@link #choose}), matrix-free before a choice.
+         */
         AUTO,
         DENSE,
         MATRIX_FREE;
 
-        /** The mode AUTO resolves to for N parameters. */
+        /** The route AUTO starts with for N parameters, before costs are measured. */
         public Mode resolve(int n) {
             if (this != AUTO) {
                 return this;
@@ -35,21 +47,26 @@ public final class HessianOperator implements SymmetricOperator, AutoCloseable {
     }
 
     /**
-     * Assembling H costs N HVP-equivalents per Newton step (measured: ~800-1300 on the papers'
-     * MLPs, whose blocks do not beat single HVPs on a CPU), while MINRES-QLP at rtol 5e-4
-     * typically needs tens to a few hundred HVPs: dense pays only for small N, or when the
-     * solver runs to maxit = N anyway (rtol 1e-10 on the linear autoencoder, N = 128). The
-     * dense path's exact ‖H‖_F can be asked for with mode DENSE.
+     * Up to this N, mode AUTO computes ‖H‖_F exactly (from the assembled H), as the fixed rule
+     * "dense iff N ≤ 256" did before routes were measured: the assembly the exact norm needs
+     * makes the dense route the cheaper one there, and the papers' small problems (the linear
+     * autoencoder, N = 128) keep their exact r. Above it the norm is Hutchinson's on either
+     * route, and the route is whichever the measured costs favour.
      */
     public static final int AUTO_DENSE_MAX_N = 256;
     /** Hutchinson probes for ‖H‖_F in matrix-free mode (relative std of ‖H‖²_F ≤ 0.25). */
     public static final int DEFAULT_PROBES = 32;
     public static final long DEFAULT_SEED = 20200101L;
+    /** Directions of the block timed by {@link #measure} (the plan's default block capacity). */
+    public static final int PROBE_BLOCK = 64;
 
     private final Backend be;
     private final int n;
-    private final boolean dense;
-    private final DArray h;
+    private final Mode mode;
+    private final boolean exactNorm;
+    private boolean dense;
+    private boolean nextDense;
+    private DArray h;
     private final int probes;
     private final long seed;
     private DArray probeIn;
@@ -60,6 +77,10 @@ public final class HessianOperator implements SymmetricOperator, AutoCloseable {
     private FrobeniusNorm frob;
     private long applications;
     private boolean closed;
+    private HessianRoute.Probe probe = HessianRoute.Probe.MEASURED;
+    private HessianRoute.Costs costs;
+    private DArray probeV;
+    private DArray probeY;
 
     public HessianOperator(Backend backend, int n, Mode mode) {
         this(backend, n, mode, DEFAULT_PROBES, DEFAULT_SEED);
@@ -74,26 +95,157 @@ public final class HessianOperator implements SymmetricOperator, AutoCloseable {
         }
         this.be = backend;
         this.n = n;
+        this.mode = mode;
         this.dense = mode.resolve(n) == Mode.DENSE;
+        this.nextDense = dense;
+        this.exactNorm = mode == Mode.DENSE || (mode == Mode.AUTO && n <= AUTO_DENSE_MAX_N);
         this.probes = probes;
         this.seed = seed;
         this.h = dense ? backend.alloc((long) n * n) : null;
     }
 
-    /** Points the operator at a new linearization; in dense mode assembles H now. */
+    /** Points the operator at a new linearization; on the dense route assembles H now. */
     public void bind(Linearization linearization) {
         live();
         this.lin = linearization;
         this.frob = null;
+        this.dense = nextDense;
         if (dense) {
+            matrixBuffer();
             linearization.hessian(h, 0);
             applications += n;
         }
         bound = true;
     }
 
+    /** True when the current binding holds the assembled H (the dense route). */
     public boolean isDense() {
         return dense;
+    }
+
+    /** The mode the operator was made with. */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** Whether ‖H‖_F is exact (fixed by the mode and N, not by the route). */
+    public boolean exactNorm() {
+        return exactNorm;
+    }
+
+    /** Replaces the cost measurement of mode AUTO (tests inject a fixed cost model); before the first choice only. */
+    public void useProbe(HessianRoute.Probe p) {
+        if (costs != null) {
+            throw new IllegalStateException("hessian operator: costs were already measured");
+        }
+        this.probe = java.util.Objects.requireNonNull(p);
+    }
+
+    /** The measured costs (null before mode AUTO's first choice, and in the forced modes). */
+    public HessianRoute.Costs costs() {
+        return costs;
+    }
+
+    /**
+     * The route for Newton steps of about m operator applications, from the next bind on.
+     * Forced modes return theirs; mode AUTO with an exact ‖H‖_F is dense ({@link
+     * HessianRoute.Basis#EXACT_NORM}). Otherwise AUTO measures its costs at {@code lin} the first
+     * time (kept for the operator's life: they depend on the problem's shapes, not on θ), then
+     * takes the cheaper route ({@link HessianRoute#choose}).
+     */
+    public HessianRoute.Decision choose(Linearization lin, long m) {
+        live();
+        if (mode != Mode.AUTO) {
+            return HessianRoute.Decision.forced(dense ? HessianRoute.Route.DENSE : HessianRoute.Route.MATRIX_FREE);
+        }
+        if (exactNorm) {
+            nextDense = true;
+            return HessianRoute.Decision.exactNorm();
+        }
+        if (costs == null) {
+            costs = probe.measure(this, lin);
+        }
+        HessianRoute.Route r = HessianRoute.choose(costs, m);
+        nextDense = r == HessianRoute.Route.DENSE;
+        return new HessianRoute.Decision(r, HessianRoute.Basis.MEASURED, costs, m, r);
+    }
+
+    /** The choice again with m known (after a run's first solve); the route changes at the next bind. */
+    public HessianRoute.Decision revise(HessianRoute.Decision first, long m) {
+        live();
+        if (first.costs() == null || costs == null) {
+            return first;
+        }
+        HessianRoute.Route r = HessianRoute.choose(costs, m);
+        nextDense = r == HessianRoute.Route.DENSE;
+        return new HessianRoute.Decision(r, HessianRoute.Basis.REVISED, costs, m, first.route());
+    }
+
+    /**
+     * Times the unit operations of both routes at {@code lin} (synchronized, the least of a few
+     * calls each): one hvpBlock of {@link #PROBE_BLOCK} identity directions (written into H's
+     * first rows, so an assembly's work), one HVP, one gemv with H. The block goes first, so
+     * the single HVPs are timed on warm code. The dense operations are timed only when H fits
+     * {@link HessianRoute#DENSE_MEMORY_SHARE} of the available memory; H is then allocated here
+     * and kept. The HVPs spent count in {@link #hvpCount}.
+     */
+    public HessianRoute.Costs measure(Linearization lin) {
+        live();
+        long denseBytes = 8L * n * n;
+        long avail = be.availableBytes() >= 0 ? be.availableBytes() : DenseRoutes.cpuAvailable();
+        long budget = (long) (HessianRoute.DENSE_MEMORY_SHARE * avail) + (h != null ? denseBytes : 0);
+        boolean fits = denseBytes <= budget;
+        if (probeY == null) {
+            probeY = be.alloc(n);
+        }
+        DArray g = lin.gradient();
+        int k = Math.min(n, PROBE_BLOCK);
+        double tBlock = Double.NaN;
+        if (fits) {
+            matrixBuffer();
+            if (probeV == null) {
+                probeV = be.alloc((long) k * n);
+                for (int j = 0; j < k; j++) {
+                    be.fill(1, 1.0, probeV, (long) j * n + j);
+                }
+            }
+            tBlock = Double.MAX_VALUE;
+            for (int i = 0; i < 2; i++) {
+                be.synchronize();
+                long t0 = System.nanoTime();
+                lin.hvpBlock(k, probeV, 0, h, 0);
+                be.synchronize();
+                tBlock = Math.min(tBlock, (System.nanoTime() - t0) * 1e-9);
+            }
+            applications += 2L * k;
+        }
+        double tHvp = Double.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            be.synchronize();
+            long t0 = System.nanoTime();
+            lin.hvp(g, 0, probeY, 0);
+            be.synchronize();
+            tHvp = Math.min(tHvp, (System.nanoTime() - t0) * 1e-9);
+        }
+        applications += 3;
+        if (!fits) {
+            return new HessianRoute.Costs(n, tHvp, Double.NaN, 0, Double.NaN, probes, denseBytes, budget);
+        }
+        double tGemv = Double.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            be.synchronize();
+            long t0 = System.nanoTime();
+            be.gemv(false, n, n, 1.0, h, 0, n, g, 0, 0.0, probeY, 0);
+            be.synchronize();
+            tGemv = Math.min(tGemv, (System.nanoTime() - t0) * 1e-9);
+        }
+        return new HessianRoute.Costs(n, tHvp, tBlock / k, k, tGemv, probes, denseBytes, budget);
+    }
+
+    private void matrixBuffer() {
+        if (h == null) {
+            h = be.alloc((long) n * n);
+        }
     }
 
     /** Hessian-vector products spent so far (assembly counts N; a block of k counts k). */
@@ -156,14 +308,16 @@ public final class HessianOperator implements SymmetricOperator, AutoCloseable {
     }
 
     /**
-     * ‖H‖_F: exact from the assembled matrix in dense mode, otherwise Hutchinson's estimate
-     * with this operator's probe count and seed (the same probes at every binding).
+     * ‖H‖_F: exact from the assembled matrix when {@link #exactNorm}, otherwise Hutchinson's
+     * estimate with this operator's probe count and seed (the same probes at every binding;
+     * on the dense route multiplied by the assembled H, on the matrix-free route by HVPs).
      * Computed once per binding.
      */
     public FrobeniusNorm frobeniusNorm() {
         ready();
         if (frob == null) {
-            frob = dense ? FrobeniusNorm.exact(be.nrm2((long) n * n, h, 0)) : hutchinson();
+            // exactNorm implies the dense route (mode DENSE, or AUTO at N ≤ AUTO_DENSE_MAX_N)
+            frob = exactNorm ? FrobeniusNorm.exact(be.nrm2((long) n * n, h, 0)) : hutchinson();
         }
         return frob;
     }
@@ -179,8 +333,13 @@ public final class HessianOperator implements SymmetricOperator, AutoCloseable {
             }
             be.upload(probeHost, 0, probeIn, 0, probeHost.length);
         }
-        lin.hvpBlock(probes, probeIn, 0, probeOut, 0);
-        applications += probes;
+        if (dense) {
+            // rows: out_j = H z_j, i.e. OUT = Z·H
+            be.gemm(false, false, probes, n, n, 1.0, probeIn, 0, n, h, 0, n, 0.0, probeOut, 0, n);
+        } else {
+            lin.hvpBlock(probes, probeIn, 0, probeOut, 0);
+            applications += probes;
+        }
         double s = be.nrm2((long) probes * n, probeOut, 0);
         return new FrobeniusNorm(s / Math.sqrt(probes), false, probes, seed);
     }
@@ -208,6 +367,12 @@ public final class HessianOperator implements SymmetricOperator, AutoCloseable {
             if (probeIn != null) {
                 probeIn.close();
                 probeOut.close();
+            }
+            if (probeV != null) {
+                probeV.close();
+            }
+            if (probeY != null) {
+                probeY.close();
             }
         }
     }

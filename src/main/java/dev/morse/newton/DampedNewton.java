@@ -6,6 +6,7 @@ import dev.morse.backend.Backend;
 import dev.morse.backend.DArray;
 import dev.morse.index.Flatness;
 import dev.morse.index.HessianOperator;
+import dev.morse.index.HessianRoute;
 import dev.morse.krylov.MinresQlp;
 import dev.morse.optim.IterateListener;
 import dev.morse.optim.StopReason;
@@ -29,7 +30,8 @@ public final class DampedNewton implements AutoCloseable {
      * @param gammas           the damping set Γ ⊂ [0, ∞), non-empty
      * @param gradNormSqFloor  stop when ‖g‖² is below this (0: never)
      * @param solver           MINRES-QLP options (its shift is set per γ)
-     * @param hessian          dense per step, matrix-free, or chosen by N
+     * @param hessian          dense per step, matrix-free, or chosen from measured costs (AUTO, as in
+     *                         {@link NewtonMr}: m = every γ's solve and its two r, r_H products)
      */
     public record Options(int maxIterations, double[] gammas, double gradNormSqFloor, MinresQlp.Options solver,
                           HessianOperator.Mode hessian) {
@@ -149,6 +151,7 @@ public final class DampedNewton implements AutoCloseable {
                     + "): Newton directions and the index are unreliable at its kinks");
         }
         List<Iterate> trace = new ArrayList<>();
+        HessianRoute.Decision route = null;
         StopReason stop;
         int t = 0;
         while (true) {
@@ -169,6 +172,10 @@ public final class DampedNewton implements AutoCloseable {
             }
             be.copy(n, lin.gradient(), 0, g, 0);
             be.axpby(n, -1.0, g, 0, 0.0, b, 0);
+            if (route == null) {
+                long cap = opt.solver().maxit() <= 0 ? n : opt.solver().maxit();
+                route = h.choose(lin, k * (cap + 2)); // AUTO: measured once
+            }
             h.bind(lin);
             if (t >= opt.maxIterations()) {
                 // the cap: no step, but r and r_H of the undamped direction for classification
@@ -186,6 +193,13 @@ public final class DampedNewton implements AutoCloseable {
                 stats[j] = MinresQlp.solve(h, b, 0, opt.solver().withShift(-gammas[j]), ws);
                 be.copy(n, ws.x(), 0, cand, (long) j * n);
                 flat[j] = Flatness.compute(h, cand, (long) j * n, g, 0, res, hres); // r, r_H for H itself
+            }
+            if (t == 0) {
+                long m = 0;
+                for (MinresQlp.Stats st : stats) {
+                    m += st.iterations() + 2;
+                }
+                route = h.revise(route, m); // from the next binding on
             }
             // line 12: p* = argmin_γ ‖∇f(θ_t + p_γ)‖²  (after this, lin is stale)
             double[] merit = new double[k];
@@ -228,7 +242,13 @@ public final class DampedNewton implements AutoCloseable {
         }
         double[] out = new double[n];
         be.download(theta, 0, out, 0, n);
-        return new Run("damped-newton", out, trace, stop, warnings);
+        return new Run("damped-newton", out, trace, stop, warnings, route);
+    }
+
+    /** Replaces AUTO's cost measurement by a fixed model (tests); before the first run. */
+    public DampedNewton withRouteProbe(HessianRoute.Probe probe) {
+        h.useProbe(probe);
+        return this;
     }
 
     private Iterate row(int t, double loss, double s, double alpha, MinresQlp.Flag flag, int iters, double r,

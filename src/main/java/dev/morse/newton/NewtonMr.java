@@ -6,6 +6,7 @@ import dev.morse.backend.Backend;
 import dev.morse.backend.DArray;
 import dev.morse.index.Flatness;
 import dev.morse.index.HessianOperator;
+import dev.morse.index.HessianRoute;
 import dev.morse.krylov.MinresQlp;
 import dev.morse.optim.IterateListener;
 import dev.morse.optim.StopReason;
@@ -21,10 +22,14 @@ import java.util.List;
  * not change, at the iteration cap, or when ‖g‖² falls below a floor.
  *
  * <p>The Hessian is assembled per step and applied as a dense matrix, or applied matrix-free
- * through HVPs ({@link HessianOperator.Mode}); both give the same steps up to rounding.
+ * through HVPs ({@link HessianOperator.Mode}); both give the same steps up to rounding. With
+ * {@code AUTO} the route is the cheaper by measured costs ({@link HessianRoute}): chosen at the
+ * first iterate for steps of the solver's cap, revised once after the first solve with its
+ * iteration count, and kept in the run ({@link Run#hessianRoute}).
  * Every row of the trace carries r and r_H (Eq 3.36-3.37) of the direction: with shift 0,
  * ‖Hp + g‖ and ‖H(Hp + g)‖ are MINRES-QLP's directly computed ‖r‖ and ‖Ar‖, so they cost
- * nothing beyond ‖H‖_F (exact when dense, Hutchinson otherwise).
+ * nothing beyond ‖H‖_F (exact or Hutchinson's by {@link HessianOperator#exactNorm}, the same on
+ * either route).
  *
  * <p>Device memory is allocated at construction; a step allocates nothing.
  */
@@ -40,7 +45,7 @@ public final class NewtonMr implements AutoCloseable {
      *                       the smallest, 0; backtracking also stops once θ + αp == θ)
      * @param gradNormSqFloor stop when ‖g‖² is below this (0: never)
      * @param solver         MINRES-QLP options (shift must be 0; maxit ≤ 0 means N)
-     * @param hessian        dense per step, matrix-free, or chosen by N
+     * @param hessian        dense per step, matrix-free, or chosen from measured costs (AUTO)
      */
     public record Options(int maxIterations, double alpha, double beta, double rho, double rhoPrime,
                           double minStep, double gradNormSqFloor, MinresQlp.Options solver,
@@ -136,9 +141,20 @@ public final class NewtonMr implements AutoCloseable {
         this.diff = be.alloc(n);
     }
 
-    /** True when the Hessian is assembled per step. */
+    /** True when the Hessian is assembled per step (for AUTO: by the last run's route, before any run by N). */
     public boolean denseHessian() {
         return h.isDense();
+    }
+
+    /** Replaces AUTO's cost measurement by a fixed model (tests); before the first run. */
+    public NewtonMr withRouteProbe(HessianRoute.Probe probe) {
+        h.useProbe(probe);
+        return this;
+    }
+
+    /** Operator applications a solve may take: maxit, or N. */
+    private long solveCap() {
+        return opt.solver().maxit() <= 0 ? n : opt.solver().maxit();
     }
 
     public Run run(double[] theta0) {
@@ -174,6 +190,7 @@ public final class NewtonMr implements AutoCloseable {
         List<Iterate> trace = new ArrayList<>();
         Linearization lin = linearize(theta);
         double alphaStart = opt.alpha();
+        HessianRoute.Decision route = null;
         StopReason stop;
         int t = 0;
         while (true) {
@@ -190,6 +207,9 @@ public final class NewtonMr implements AutoCloseable {
                 stop = StopReason.GRAD_FLOOR;
                 break;
             }
+            if (route == null) {
+                route = h.choose(lin, solveCap()); // AUTO: measured once, for steps of the cap
+            }
             // p ← MR-QLP(H, −g)   (Alg 13 line 8)
             h.bind(lin);
             be.axpby(n, -1.0, lin.gradient(), 0, 0.0, b, 0);
@@ -197,6 +217,9 @@ public final class NewtonMr implements AutoCloseable {
             final DArray p = ws.x();
             final double gNorm = Math.sqrt(s);
             final Flatness fl = Flatness.of(st.rnorm(), st.Arnorm(), st.xnorm(), gNorm, h.frobeniusNorm());
+            if (t == 0) {
+                route = h.revise(route, st.iterations()); // from the next binding on
+            }
             if (t >= opt.maxIterations()) {
                 // the cap: no step, but the last iterate's r and r_H for its classification
                 trace.add(row(t, loss, s, Double.NaN, st.flag(), st.iterations(), fl.r(), fl.rH(), st.relres(), t0,
@@ -222,7 +245,7 @@ public final class NewtonMr implements AutoCloseable {
         }
         double[] out = new double[n];
         be.download(theta, 0, out, 0, n);
-        return new Run("newton-mr", out, trace, stop, warnings);
+        return new Run("newton-mr", out, trace, stop, warnings, route);
     }
 
     private Linearization linearize(DArray at) {

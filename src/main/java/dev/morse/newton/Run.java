@@ -1,18 +1,27 @@
 package dev.morse.newton;
 
+import dev.morse.index.HessianRoute;
 import dev.morse.index.PointClass;
 import dev.morse.optim.StopReason;
 import java.util.List;
 
 /**
  * The outcome of a critical-point run: the final θ, the per-iteration trace (one row per
- * iterate θ_0 … θ_T), why it stopped, and warnings (e.g. a non-smooth loss).
+ * iterate θ_0 … θ_T), why it stopped, warnings (e.g. a non-smooth loss), and for the Newton
+ * methods the route their Hessian took and the measured costs it was chosen on (null for
+ * methods without a Hessian operator, and for a run that ended before its first solve).
  */
-public record Run(String method, double[] theta, List<Iterate> trace, StopReason stop, List<String> warnings) {
+public record Run(String method, double[] theta, List<Iterate> trace, StopReason stop, List<String> warnings,
+                  HessianRoute.Decision hessianRoute) {
     public Run {
         theta = theta.clone();
         trace = List.copyOf(trace);
         warnings = List.copyOf(warnings);
+    }
+
+    /** A run without a Hessian operator. */
+    public Run(String method, double[] theta, List<Iterate> trace, StopReason stop, List<String> warnings) {
+        this(method, theta, trace, stop, warnings, null);
     }
 
     @Override

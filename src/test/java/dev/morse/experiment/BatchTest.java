@@ -40,12 +40,13 @@ class BatchTest {
         return Batch.run(s, new Batch.Options(out, resume, i, n, null, 2, null, false), CpuBackend::new);
     }
 
-    /** Records keyed by (method, run), without the wall-clock fields. */
+    /** Records keyed by (method, run), without the wall-clock fields (and the measured route's costs). */
     static TreeMap<String, String> records(Path dir) throws IOException {
         TreeMap<String, String> m = new TreeMap<>();
         for (ObjectNode r : RunsFile.read(dir.resolve("runs.jsonl"))) {
             r.remove("seconds");
             r.remove("index_seconds");
+            r.remove("hessian_costs");
             String key = r.path("method").asText() + "#" + String.format("%05d", r.path("run").asInt());
             assertTrue(m.put(key, r.toString()) == null, "duplicate record " + key);
         }
@@ -57,6 +58,10 @@ class BatchTest {
         Spec s = spec(12);
         Runner.Outcome a = run(s, tmp.resolve("a"), false, 1, 1);
         assertEquals(12, a.ran());
+        for (ObjectNode r : RunsFile.read(tmp.resolve("a").resolve("runs.jsonl"))) {
+            assertEquals("dense", r.path("hessian_route").asText(), "the record names the Hessian route");
+            assertEquals("forced", r.path("hessian_route_basis").asText());
+        }
         run(s, tmp.resolve("b"), false, 1, 1);
         assertEquals(records(tmp.resolve("a")), records(tmp.resolve("b")), "same spec and seed, same records");
         run(s, tmp.resolve("s1"), false, 1, 3);

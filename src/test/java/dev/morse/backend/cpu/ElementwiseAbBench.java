@@ -164,8 +164,10 @@ class ElementwiseAbBench {
     }
 
     /**
-     * Opt-in (-Dmorse.ab.gemm=MxNxK[,...], e.g. 10000x12x16): row-major C[M,N] = A[M,K]·B[K,N] and the
-     * adjoint-shaped Aᵀ·C (K×N from M rows), with OpenBLAS on one thread against two, alternating.
+     * Opt-in (-Dmorse.ab.gemm=MxNxK[,...], e.g. 10000x12x16): row-major C[M,N] = A[M,K]·B[K,N] (a
+     * layer's forward and tangent product), the adjoint-shaped Aᵀ·C (K×N from M rows: a weight
+     * gradient) and C·Bᵀ (M×K: the adjoint passed down), with OpenBLAS on one thread against two,
+     * alternating.
      */
     @Test
     void gemmThreads() {
@@ -185,7 +187,7 @@ class ElementwiseAbBench {
                 b.fill((long) m * k, 0.5, a, 0);
                 b.fill((long) k * n, 0.25, bm, 0);
                 b.fill((long) m * n, 0.125, c, 0);
-                for (int op = 0; op < 2; op++) {
+                for (int op = 0; op < 3; op++) {
                     double[][] t = new double[2][21];
                     for (int round = -5; round < 21; round++) {
                         for (int th = 0; th < 2; th++) {
@@ -194,8 +196,10 @@ class ElementwiseAbBench {
                             for (int rep = 0; rep < 20; rep++) {
                                 if (op == 0) {
                                     b.gemm(false, false, m, n, k, 1.0, a, 0, k, bm, 0, n, 0.0, c, 0, n);
-                                } else {
+                                } else if (op == 1) {
                                     b.gemm(true, false, k, n, m, 1.0, a, 0, k, c, 0, n, 0.0, bm, 0, n);
+                                } else {
+                                    b.gemm(false, true, m, k, n, 1.0, c, 0, n, bm, 0, n, 0.0, a, 0, k);
                                 }
                             }
                             if (round >= 0) {
@@ -204,7 +208,8 @@ class ElementwiseAbBench {
                         }
                     }
                     sb.append(String.format(Locale.ROOT, "  %-14s %-6s %9.1f %9.1f  ratio 2/1 %.2f%n", sh.trim(),
-                            op == 0 ? "A·B" : "Aᵀ·C", median(t[0]), median(t[1]), median(t[1]) / median(t[0])));
+                            op == 0 ? "A·B" : op == 1 ? "Aᵀ·C" : "C·Bᵀ", median(t[0]), median(t[1]),
+                            median(t[1]) / median(t[0])));
                 }
                 a.close();
                 bm.close();
@@ -212,6 +217,57 @@ class ElementwiseAbBench {
             }
         } finally {
             CpuBackend.setThreads(threads0);
+        }
+        System.err.print(sb);
+    }
+
+    /**
+     * Opt-in (-Dmorse.ab.wide=MxNxK[,...], -Dmorse.ab.wide.k=8): k products A[M,K]·B_j[K,N] as k
+     * gemm calls (what the tangent pass of an hvpBlock does for A·Ḃ_j) against one gemm
+     * A·[B_1 … B_k] of width kN (what batching the directions would do), on the BLAS threads set,
+     * alternating.
+     */
+    @Test
+    void wideGemm() {
+        String shapes = System.getProperty("morse.ab.wide");
+        Assumptions.assumeTrue(shapes != null && !shapes.isBlank(), "opt-in: -Dmorse.ab.wide=MxNxK[,...]");
+        int dirs = Integer.getInteger("morse.ab.wide.k", 8);
+        StringBuilder sb = new StringBuilder("dgemm, µs per direction (median of 21 alternating rounds), "
+                + dirs + " directions: separate / one wide, BLAS threads " + CpuBackend.threads() + "\n");
+        try (CpuBackend b = new CpuBackend()) {
+            for (String sh : shapes.split(",")) {
+                String[] f = sh.trim().split("x");
+                int m = Integer.parseInt(f[0]);
+                int n = Integer.parseInt(f[1]);
+                int k = Integer.parseInt(f[2]);
+                try (DArray a = b.alloc((long) m * k); DArray bw = b.alloc((long) k * n * dirs);
+                     DArray c = b.alloc((long) m * n * dirs)) {
+                    b.fill((long) m * k, 0.5, a, 0);
+                    b.fill((long) k * n * dirs, 0.25, bw, 0);
+                    double[][] t = new double[2][21];
+                    for (int round = -5; round < 21; round++) {
+                        for (int way = 0; way < 2; way++) {
+                            long t0 = System.nanoTime();
+                            for (int rep = 0; rep < 10; rep++) {
+                                if (way == 0) {
+                                    for (int j = 0; j < dirs; j++) {
+                                        b.gemm(false, false, m, n, k, 1.0, a, 0, k, bw, (long) j * k * n, n, 0.0,
+                                                c, (long) j * m * n, n);
+                                    }
+                                } else {
+                                    b.gemm(false, false, m, dirs * n, k, 1.0, a, 0, k, bw, 0, dirs * n, 0.0, c, 0,
+                                            dirs * n);
+                                }
+                            }
+                            if (round >= 0) {
+                                t[way][round] = (System.nanoTime() - t0) / 1e3 / 10 / dirs;
+                            }
+                        }
+                    }
+                    sb.append(String.format(Locale.ROOT, "  %-14s %9.2f %9.2f  ratio wide/separate %.2f%n", sh.trim(),
+                            median(t[0]), median(t[1]), median(t[1]) / median(t[0])));
+                }
+            }
         }
         System.err.print(sb);
     }
