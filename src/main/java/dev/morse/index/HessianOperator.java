@@ -114,6 +114,11 @@ public final class HessianOperator implements SymmetricOperator, AutoCloseable {
             matrixBuffer();
             linearization.hessian(h, 0);
             applications += n;
+        } else if (h != null && mode == Mode.AUTO) {
+            // the measured route went matrix-free: give the N×N buffer (the probe's, or an
+            // earlier dense binding's) back; a later dense binding allocates it again
+            h.close();
+            h = null;
         }
         bound = true;
     }

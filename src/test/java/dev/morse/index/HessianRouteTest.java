@@ -104,8 +104,14 @@ class HessianRouteTest {
             assertEquals(Route.DENSE, r.first());
             assertEquals(10, r.expected());
             assertTrue(h.isDense(), "still the bound route until the next bind");
+            long held = be.liveBytes();
             h.bind(lin);
             assertFalse(h.isDense());
+            assertEquals(held - 8L * n * n, be.liveBytes(), "the N×N buffer is given back on the matrix-free route");
+            h.revise(d, n);
+            h.bind(lin);
+            assertTrue(h.isDense(), "and allocated again when the route turns dense");
+            assertEquals(held, be.liveBytes());
             assertThrows(IllegalStateException.class, () -> h.useProbe((op, l) -> fake), "costs already measured");
         }
     }
