@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks. Suites: hvp (gradient and Hessian-vector products of MLPs, with libtorch and the dgemm peak), "
                 + "index (the Morse index past the dense limit: SLQ band, Lanczos extremes, inertia against dsyevd), "
-                + "newton (Newton-MR iterations end to end on the problems of E2, E5 and E6).",
-        subcommands = {BenchCommand.Hvp.class, IndexBenchCommand.class, NewtonBenchCommand.class})
+                + "newton (Newton-MR iterations end to end on the problems of E2, E5 and E6), "
+                + "combine (several runs of hvp as one table of medians over runs).",
+        subcommands = {BenchCommand.Hvp.class, IndexBenchCommand.class, NewtonBenchCommand.class, BenchCombineCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
