@@ -80,6 +80,7 @@ public final class HessianOperator implements SymmetricOperator, AutoCloseable {
     private HessianRoute.Probe probe = HessianRoute.Probe.MEASURED;
     private HessianRoute.Costs costs;
     private DArray probeV;
+    private DArray probeBlockOut;
     private DArray probeY;
 
     public HessianOperator(Backend backend, int n, Mode mode) {
@@ -175,12 +176,19 @@ public final class HessianOperator implements SymmetricOperator, AutoCloseable {
         return new HessianRoute.Decision(r, HessianRoute.Basis.MEASURED, costs, m, r);
     }
 
-    /** The choice again with m known (after a run's first solve); the route changes at the next bind. */
+    /**
+     * The choice again with m known (after a run's first solve); the route changes at the next
+     * bind. The unit costs are measured a second time at the bound linearization and each is
+     * the least of the two measurements, so one load spike during either probe (a time too
+     * high, never too low) does not decide the rest of the run.
+     */
     public HessianRoute.Decision revise(HessianRoute.Decision first, long m) {
         live();
         if (first.costs() == null || costs == null) {
             return first;
         }
+        ready();
+        costs = costs.leastOf(probe.measure(this, lin));
         HessianRoute.Route r = HessianRoute.choose(costs, m);
         nextDense = r == HessianRoute.Route.DENSE;
         return new HessianRoute.Decision(r, HessianRoute.Basis.REVISED, costs, m, first.route());
@@ -188,8 +196,8 @@ public final class HessianOperator implements SymmetricOperator, AutoCloseable {
 
     /**
      * Times the unit operations of both routes at {@code lin} (synchronized, the least of a few
-     * calls each): one hvpBlock of {@link #PROBE_BLOCK} identity directions (written into H's
-     * first rows, so an assembly's work), one HVP, one gemv with H. The block goes first, so
+     * calls each): one hvpBlock of {@link #PROBE_BLOCK} identity directions (an assembly's work,
+     * into a buffer of its own, so a bound H is left as it is), one HVP, one gemv with H. The block goes first, so
      * the single HVPs are timed on warm code. The dense operations are timed only when H fits
      * {@link HessianRoute#DENSE_MEMORY_SHARE} of the available memory; H is then allocated here
      * and kept. The HVPs spent count in {@link #hvpCount}.
@@ -209,6 +217,7 @@ public final class HessianOperator implements SymmetricOperator, AutoCloseable {
         if (fits) {
             matrixBuffer();
             if (probeV == null) {
+                probeBlockOut = be.alloc((long) k * n);
                 probeV = be.alloc((long) k * n);
                 for (int j = 0; j < k; j++) {
                     be.fill(1, 1.0, probeV, (long) j * n + j);
@@ -218,7 +227,7 @@ public final class HessianOperator implements SymmetricOperator, AutoCloseable {
             for (int i = 0; i < 2; i++) {
                 be.synchronize();
                 long t0 = System.nanoTime();
-                lin.hvpBlock(k, probeV, 0, h, 0);
+                lin.hvpBlock(k, probeV, 0, probeBlockOut, 0);
                 be.synchronize();
                 tBlock = Math.min(tBlock, (System.nanoTime() - t0) * 1e-9);
             }
@@ -375,6 +384,7 @@ public final class HessianOperator implements SymmetricOperator, AutoCloseable {
             }
             if (probeV != null) {
                 probeV.close();
+                probeBlockOut.close();
             }
             if (probeY != null) {
                 probeY.close();

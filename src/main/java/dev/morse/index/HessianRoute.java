@@ -69,6 +69,19 @@ public final class HessianRoute {
      */
     public record Costs(int n, double hvp, double blockPerDirection, int blockDirections, double gemv, int probes,
                         long denseBytes, long budgetBytes) {
+        /**
+         * Each unit cost the least of this and {@code o} (two measurements of the same problem
+         * at different times: a load spike only makes a time longer). Sizes and budget are this one's.
+         */
+        public Costs leastOf(Costs o) {
+            return new Costs(n, least(hvp, o.hvp), least(blockPerDirection, o.blockPerDirection), blockDirections,
+                    least(gemv, o.gemv), probes, denseBytes, budgetBytes);
+        }
+
+        private static double least(double a, double b) {
+            return Double.isNaN(a) ? b : (Double.isNaN(b) ? a : Math.min(a, b));
+        }
+
         /** True when the assembled H fits the budget (and so was measured). */
         public boolean denseFits() {
             return denseBytes <= budgetBytes;

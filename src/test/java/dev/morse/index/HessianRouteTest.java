@@ -159,6 +159,59 @@ class HessianRouteTest {
     }
 
     @Test
+    void reviseMeasuresAgainAndKeepsTheLeastOfEachCost() {
+        Mlp mlp = mlpAbove256();
+        int n = mlp.nParams();
+        try (Plan plan = Plan.compile(Objectives.smallMlpLoss(mlp, 25, 1), be);
+             HessianOperator h = new HessianOperator(be, n, HessianOperator.Mode.AUTO)) {
+            // the first probe ran during a load spike: its HVP 20× too dear makes dense look cheaper
+            Costs spiked = new Costs(n, 10.0, 1.0, 64, 0.0, 0, 8L * n * n, GIB);
+            Costs calm = new Costs(n, 0.5, 2.0, 64, 0.0, 0, 8L * n * n, GIB);
+            int[] calls = {0};
+            h.useProbe((op, l) -> calls[0]++ == 0 ? spiked : calm);
+            Linearization lin = plan.at(mlp.init(2));
+            HessianRoute.Decision d = h.choose(lin, n);
+            assertEquals(Route.DENSE, d.route(), "dense n·1 against matrix-free n·10");
+            h.bind(lin);
+            HessianRoute.Decision r = h.revise(d, n);
+            assertEquals(2, calls[0], "measured again at the revision");
+            assertEquals(0.5, r.costs().hvp(), "the least HVP time");
+            assertEquals(1.0, r.costs().blockPerDirection(), "the least block time, though from the first probe");
+            assertEquals(Route.MATRIX_FREE, r.route(), "dense n·1 against matrix-free n·0.5");
+        }
+    }
+
+    @Test
+    void theSecondMeasurementLeavesABoundHessianAsItIs() {
+        Mlp mlp = mlpAbove256();
+        int n = mlp.nParams();
+        try (Plan plan = Plan.compile(Objectives.smallMlpLoss(mlp, 25, 1), be);
+             HessianOperator h = new HessianOperator(be, n, HessianOperator.Mode.AUTO);
+             DArray before = be.alloc((long) n * n)) {
+            // the first choice forced dense (a fixed model), the revision's probe the real one
+            Costs dense = new Costs(n, 1e9, 0.0, 64, 0.0, 0, 8L * n * n, GIB);
+            int[] calls = {0};
+            h.useProbe((op, l) -> calls[0]++ == 0 ? dense : op.measure(l));
+            Linearization lin = plan.at(mlp.init(5));
+            HessianRoute.Decision d = h.choose(lin, n);
+            h.bind(lin);
+            assertTrue(h.isDense());
+            h.copyDense(before, 0);
+            long spent = h.hvpCount();
+            HessianRoute.Decision r = h.revise(d, n);
+            assertTrue(r.costs().hvp() > 0 && r.costs().hvp() < 1e9, r.costs().toString());
+            assertEquals(3 + 2L * Math.min(n, HessianOperator.PROBE_BLOCK), h.hvpCount() - spent,
+                    "the second probe's HVPs count");
+            assertTrue(h.isDense(), "still the bound route until the next bind");
+            double[] a = new double[n * n];
+            double[] b = new double[n * n];
+            be.download(before, 0, a, 0, a.length);
+            be.download(h.matrix(), 0, b, 0, b.length);
+            assertTrue(java.util.Arrays.equals(a, b), "the bound H is unchanged by the probe");
+        }
+    }
+
+    @Test
     void bothRoutesGiveTheSameProductsAndHutchinsonNorm() {
         Mlp mlp = mlpAbove256();
         int n = mlp.nParams();
