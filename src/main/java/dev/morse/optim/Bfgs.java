@@ -19,10 +19,10 @@ public final class Bfgs implements AutoCloseable {
      * @param c1, c2          Wolfe constants
      * @param maxEvaluations  merit evaluations per line search
      */
-    public record Options(StopCriteria stop, Snapshots snapshots, double c1, double c2, int maxEvaluations) {
+    public record Options(StopCriteria stop, double c1, double c2, int maxEvaluations) {
         /** c1 = 1e-4, c2 = 0.9, 40 evaluations per search; stop below ‖g‖² = {@link #GTOL}. */
-        public static Options of(int iterations, Snapshots snapshots) {
-            return new Options(new StopCriteria(iterations, GTOL), snapshots, 1e-4, 0.9, 40);
+        public static Options of(int iterations) {
+            return new Options(new StopCriteria(iterations, GTOL), 1e-4, 0.9, 40);
         }
     }
 
@@ -34,6 +34,7 @@ public final class Bfgs implements AutoCloseable {
     private static final double MAX_STEP = 1e10;
 
     private final Objective obj;
+    private final Recorder rec;
     private final Options opt;
     private final Backend be;
     private final int n;
@@ -52,6 +53,7 @@ public final class Bfgs implements AutoCloseable {
         this.opt = options;
         this.be = objective.backend();
         this.n = objective.n();
+        this.rec = new Recorder("bfgs", be, n);
         this.hinv = be.alloc((long) n * n);
         this.theta = be.alloc(n);
         this.trial = be.alloc(n);
@@ -68,31 +70,24 @@ public final class Bfgs implements AutoCloseable {
         MorseIndex.addToDiagonal(be, n, hinv, 0, c, e);
     }
 
-    public Trajectory run(double[] theta0) {
+    public Run run(double[] theta0) {
         return run(theta0, IterateListener.NONE);
     }
 
     /** A run whose every iterate is shown to {@code listener} once reached. */
-    public Trajectory run(double[] theta0, IterateListener listener) {
-        if (theta0.length != n) {
-            throw new IllegalArgumentException("bfgs: θ₀ has length " + theta0.length + ", N = " + n);
-        }
-        be.upload(theta0, 0, theta, 0, n);
+    public Run run(double[] theta0, IterateListener listener) {
+        rec.start(theta0, theta, listener);
         identity(1.0);
-        Recorder rec = new Recorder(be, n, opt.snapshots(), listener);
         Linearization lin = obj.at(theta, 0);
-        rec.record(0, lin, theta);
+        rec.record(0, lin);
         StopReason stop = StopReason.ITERATION_CAP;
         String detail = null;
         boolean first = true;
         LossAlongDirection merit = new LossAlongDirection(obj);
         for (int k = 1; k <= opt.stop().maxIterations(); k++) {
-            if (!lin.finite()) {
-                stop = StopReason.NON_FINITE;
-                break;
-            }
-            if (lin.gradNormSq() < opt.stop().gradNormSqFloor() || lin.gradNormSq() == 0) {
-                stop = StopReason.GRAD_FLOOR;
+            StopReason at = Recorder.stopAt(lin, opt.stop().gradNormSqFloor(), true);
+            if (at != null) {
+                stop = at;
                 break;
             }
             be.copy(n, lin.gradient(), 0, g, 0);
@@ -138,9 +133,9 @@ public final class Bfgs implements AutoCloseable {
             theta = trial;
             trial = tmp;
             lin = merit.last();
-            rec.record(k, lin, theta);
+            rec.record(k, lin);
         }
-        return rec.finish("bfgs", theta, stop, detail);
+        return rec.finish(theta, stop, detail);
     }
 
     /** H ← H + c·a bᵀ as a k = 1 gemm. */

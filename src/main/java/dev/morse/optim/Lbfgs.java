@@ -11,7 +11,7 @@ import dev.morse.backend.DArray;
  * yᵀs ≤ 1e-10‖s‖‖y‖ are not stored.
  */
 public final class Lbfgs implements AutoCloseable {
-    public record Options(StopCriteria stop, Snapshots snapshots, int memory, double c1, double c2,
+    public record Options(StopCriteria stop, int memory, double c1, double c2,
                           int maxEvaluations) {
         public Options {
             if (memory < 1) {
@@ -20,14 +20,14 @@ public final class Lbfgs implements AutoCloseable {
         }
 
         /** BFGS's line search and floor ({@link Bfgs.Options#of}) with {@code memory} pairs. */
-        public static Options of(int iterations, int memory, Snapshots snapshots) {
-            Bfgs.Options b = Bfgs.Options.of(iterations, snapshots);
-            return new Options(b.stop(), snapshots, memory, b.c1(), b.c2(), b.maxEvaluations());
+        public static Options of(int iterations, int memory) {
+            Bfgs.Options b = Bfgs.Options.of(iterations);
+            return new Options(b.stop(), memory, b.c1(), b.c2(), b.maxEvaluations());
         }
 
-        /** As {@link #of(int, int, Snapshots)} with 10 pairs. */
-        public static Options of(int iterations, Snapshots snapshots) {
-            return of(iterations, 10, snapshots);
+        /** As {@link #of(int, int)} with 10 pairs. */
+        public static Options of(int iterations) {
+            return of(iterations, 10);
         }
     }
 
@@ -36,6 +36,7 @@ public final class Lbfgs implements AutoCloseable {
     private static final double MAX_STEP = 1e10;
 
     private final Objective obj;
+    private final Recorder rec;
     private final Options opt;
     private final Backend be;
     private final int n;
@@ -55,6 +56,7 @@ public final class Lbfgs implements AutoCloseable {
         this.opt = options;
         this.be = objective.backend();
         this.n = objective.n();
+        this.rec = new Recorder("l-bfgs", be, n);
         this.m = options.memory();
         this.sBlock = be.alloc((long) m * n);
         this.yBlock = be.alloc((long) m * n);
@@ -67,19 +69,15 @@ public final class Lbfgs implements AutoCloseable {
         this.d = be.alloc(n);
     }
 
-    public Trajectory run(double[] theta0) {
+    public Run run(double[] theta0) {
         return run(theta0, IterateListener.NONE);
     }
 
     /** A run whose every iterate is shown to {@code listener} once reached. */
-    public Trajectory run(double[] theta0, IterateListener listener) {
-        if (theta0.length != n) {
-            throw new IllegalArgumentException("l-bfgs: θ₀ has length " + theta0.length + ", N = " + n);
-        }
-        be.upload(theta0, 0, theta, 0, n);
-        Recorder rec = new Recorder(be, n, opt.snapshots(), listener);
+    public Run run(double[] theta0, IterateListener listener) {
+        rec.start(theta0, theta, listener);
         Linearization lin = obj.at(theta, 0);
-        rec.record(0, lin, theta);
+        rec.record(0, lin);
         StopReason stop = StopReason.ITERATION_CAP;
         String detail = null;
         int stored = 0;
@@ -87,12 +85,9 @@ public final class Lbfgs implements AutoCloseable {
         double gamma = 1.0;
         LossAlongDirection merit = new LossAlongDirection(obj);
         for (int k = 1; k <= opt.stop().maxIterations(); k++) {
-            if (!lin.finite()) {
-                stop = StopReason.NON_FINITE;
-                break;
-            }
-            if (lin.gradNormSq() < opt.stop().gradNormSqFloor() || lin.gradNormSq() == 0) {
-                stop = StopReason.GRAD_FLOOR;
+            StopReason at = Recorder.stopAt(lin, opt.stop().gradNormSqFloor(), true);
+            if (at != null) {
+                stop = at;
                 break;
             }
             be.copy(n, lin.gradient(), 0, g, 0);
@@ -146,9 +141,9 @@ public final class Lbfgs implements AutoCloseable {
             theta = trial;
             trial = tmp;
             lin = merit.last();
-            rec.record(k, lin, theta);
+            rec.record(k, lin);
         }
-        return rec.finish("l-bfgs", theta, stop, detail);
+        return rec.finish(theta, stop, detail);
     }
 
     @Override
