@@ -35,7 +35,7 @@ public final class GradientDescent implements AutoCloseable {
     private final int n;
     private final DArray theta;
     private final DArray velocity;
-    private final Recorder rec;
+    private final RunRecorder rec;
 
     public GradientDescent(Objective objective, Options options) {
         this.obj = objective;
@@ -44,7 +44,7 @@ public final class GradientDescent implements AutoCloseable {
         this.n = objective.n();
         this.theta = be.alloc(n);
         this.velocity = be.alloc(n);
-        this.rec = new Recorder(options.momentum() > 0 ? "momentum" : "gradient-descent", be, n);
+        this.rec = new RunRecorder(options.momentum() > 0 ? "momentum" : "gradient-descent", be, n);
     }
 
     public static Options plain(double learningRate, int iterations) {
@@ -67,7 +67,8 @@ public final class GradientDescent implements AutoCloseable {
         rec.record(0, lin);
         StopReason stop = StopReason.ITERATION_CAP;
         for (int k = 1; k <= opt.stop().maxIterations(); k++) {
-            StopReason at = Recorder.stopAt(lin, opt.stop().gradNormSqFloor(), false); // with momentum θ moves on at g = 0
+            // g = 0 does not end the run: with momentum θ moves on
+            StopReason at = RunRecorder.stopAt(lin, opt.stop().gradNormSqFloor(), false);
             if (at != null) {
                 stop = at;
                 break;
@@ -78,7 +79,7 @@ public final class GradientDescent implements AutoCloseable {
             lin = obj.at(theta, 0);
             rec.record(k, lin);
         }
-        return rec.finish(theta, stop, null);
+        return rec.finishOptimizer(theta, stop, null);
     }
 
     @Override

@@ -50,7 +50,7 @@ public final class LevenbergMarquardt implements AutoCloseable {
     }
 
     private final Objective obj;
-    private final Recorder rec;
+    private final RunRecorder rec;
     private final Options opt;
     private final Backend be;
     private final int n;
@@ -70,7 +70,7 @@ public final class LevenbergMarquardt implements AutoCloseable {
         this.opt = options;
         this.be = objective.backend();
         this.n = objective.n();
-        this.rec = new Recorder("levenberg-marquardt", be, n);
+        this.rec = new RunRecorder("levenberg-marquardt", be, n);
         this.hq = be.alloc((long) n * n);
         this.w = be.alloc(n);
         this.c = be.alloc(n);
@@ -100,7 +100,7 @@ public final class LevenbergMarquardt implements AutoCloseable {
         String detail = null;
         double eps = opt.eps0();
         for (int k = 1; k <= opt.stop().maxIterations(); k++) {
-            StopReason at = Recorder.stopAt(lin, opt.stop().gradNormSqFloor(), true);
+            StopReason at = RunRecorder.stopAt(lin, opt.stop().gradNormSqFloor(), true);
             if (at != null) {
                 stop = at;
                 break;
@@ -155,7 +155,7 @@ public final class LevenbergMarquardt implements AutoCloseable {
             lin = obj.at(theta, 0);
             rec.record(k, lin);
         }
-        return rec.finish(theta, stop, detail);
+        return rec.finishOptimizer(theta, stop, detail);
     }
 
     @Override
