@@ -81,12 +81,7 @@ public final class Slq {
             if (exact) {
                 return below(x);
             }
-            int k = bracket(x);
-            double s = 0;
-            for (int j = 0; j < k; j++) {
-                s += weights[j];
-            }
-            return s;
+            return weightSum(bracket(x));
         }
 
         /** The upper sum Σ_{j≤k+1} w_j. */
@@ -94,12 +89,16 @@ public final class Slq {
             if (exact) {
                 return below(x);
             }
-            int k = bracket(x);
+            return Math.min(1.0, weightSum(Math.min(bracket(x) + 2, nodes.length)));
+        }
+
+        /** Σ_{j&lt;m} w_j. */
+        private double weightSum(int m) {
             double s = 0;
-            for (int j = 0; j <= Math.min(k + 1, nodes.length - 1); j++) {
+            for (int j = 0; j < m; j++) {
                 s += weights[j];
             }
-            return Math.min(1.0, s);
+            return s;
         }
 
         public double moment(int p) {
