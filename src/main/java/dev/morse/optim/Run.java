@@ -7,9 +7,10 @@ import java.util.List;
 
 /**
  * The outcome of a run, of a critical-point method (newton) or an optimizer (optim) alike: the
- * final θ, the per-iteration trace (one row per iterate θ_0 … θ_T), why it stopped, warnings (e.g. a non-smooth loss), and for the Newton
- * methods the route their Hessian took and the measured costs it was chosen on (null for
- * methods without a Hessian operator, and for a run that ended before its first solve).
+ * final θ, the per-iteration trace (one row per iterate θ_0 … θ_T), why it stopped, warnings
+ * (e.g. a non-smooth loss, or what stopped an optimizer), and for the Newton methods the route
+ * their Hessian took and the measured costs it was chosen on (null for methods without a
+ * Hessian operator, and for a run that ended before its first solve).
  */
 public record Run(String method, double[] theta, List<Iterate> trace, StopReason stop, List<String> warnings,
                   HessianRoute.Decision hessianRoute) {
