@@ -159,7 +159,8 @@ public final class DampedNewton implements AutoCloseable {
             final double s = lin.gradNormSq();
             final StopReason at = RunRecorder.stopAt(lin, opt.gradNormSqFloor(), true); // g = 0 ends any run
             if (at != null) {
-                rec.add(row(t, loss, s, Double.NaN, null, 0, Double.NaN, Double.NaN, Double.NaN, List.of(), hvp0));
+                rec.add(row(t, loss, s, Double.NaN, null, 0, Double.NaN, Double.NaN, Double.NaN, List.of(), hvp0,
+                        Double.NaN));
                 stop = at;
                 break;
             }
@@ -175,7 +176,7 @@ public final class DampedNewton implements AutoCloseable {
                 MinresQlp.Stats st = MinresQlp.solve(h, b, 0, opt.solver().withShift(0), ws);
                 Flatness f = Flatness.of(st.rnorm(), st.Arnorm(), st.xnorm(), Math.sqrt(s), h.frobeniusNorm());
                 rec.add(row(t, loss, s, Double.NaN, st.flag(), st.iterations(), f.r(), f.rH(), Double.NaN, List.of(),
-                        hvp0));
+                        hvp0, Double.NaN));
                 stop = StopReason.ITERATION_CAP;
                 break;
             }
@@ -213,7 +214,7 @@ public final class DampedNewton implements AutoCloseable {
                         stats[j].xnorm(), flat[j].r(), flat[j].rH()));
             }
             if (best < 0) {
-                rec.add(row(t, loss, s, 0.0, null, 0, Double.NaN, Double.NaN, Double.NaN, cands, hvp0));
+                rec.add(row(t, loss, s, 0.0, null, 0, Double.NaN, Double.NaN, Double.NaN, cands, hvp0, Double.NaN));
                 stop = StopReason.NON_FINITE;
                 break;
             }
@@ -222,11 +223,8 @@ public final class DampedNewton implements AutoCloseable {
             be.axpy(n, 1.0, cand, (long) best * n, theta, 0);
             be.axpy(n, -1.0, theta, 0, trial, 0);
             final boolean moved = be.nrm2(n, trial, 0) != 0;
-            Iterate taken = row(t, loss, s, moved ? 1.0 : 0.0, stats[best].flag(), stats[best].iterations(),
-                    flat[best].r(), flat[best].rH(), gammas[best], cands, hvp0);
-            rec.add(new Iterate(taken.t(), taken.loss(), taken.gradNormSq(), taken.alpha(), taken.flag(),
-                    taken.solverIterations(), taken.r(), taken.rH(), taken.gamma(), taken.candidates(),
-                    taken.seconds(), taken.hvps(), taken.gradients(), stats[best].relres()));
+            rec.add(row(t, loss, s, moved ? 1.0 : 0.0, stats[best].flag(), stats[best].iterations(), flat[best].r(),
+                    flat[best].rH(), gammas[best], cands, hvp0, stats[best].relres()));
             if (!moved) {
                 stop = StopReason.THETA_UNCHANGED;
                 break;
@@ -243,9 +241,9 @@ public final class DampedNewton implements AutoCloseable {
     }
 
     private Iterate row(int t, double loss, double s, double alpha, MinresQlp.Flag flag, int iters, double r,
-                        double rH, double gamma, List<Candidate> cands, long hvp0) {
+                        double rH, double gamma, List<Candidate> cands, long hvp0, double relres) {
         return new Iterate(t, loss, s, alpha, flag, iters, r, rH, gamma, cands, rec.seconds(), h.hvpCount() - hvp0,
-                gradients);
+                gradients, relres);
     }
 
     @Override
