@@ -10,7 +10,7 @@ import dev.morse.backend.LinalgStatus;
 import dev.morse.backend.cuda.SelfTest;
 import dev.morse.index.HessianOperator;
 import dev.morse.newton.NewtonMr;
-import dev.morse.newton.Run;
+import dev.morse.optim.Run;
 import dev.morse.nn.Activation;
 import dev.morse.nn.Loss;
 import dev.morse.nn.Mlp;

@@ -50,8 +50,8 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--quick", description = "Only the three smallest networks.")
         boolean quick;
 
-        @Option(names = "--out", defaultValue = "bench-results", description = "Output directory (default: ${DEFAULT-VALUE}).")
-        Path out;
+        @picocli.CommandLine.Mixin
+        BenchOutOption output = new BenchOutOption();
 
         @Option(names = "--no-peer", description = "Skip the libtorch peer.")
         boolean noPeer;
@@ -85,6 +85,7 @@ public final class BenchCommand implements Runnable {
             if (block < 1) {
                 throw new UserException("--block must be ≥ 1, got " + block);
             }
+            Path out = output.out;
             Files.createDirectories(out);
             List<Row> rows = new ArrayList<>();
             dev.morse.backend.Backends.CudaStatus cst = dev.morse.backend.Backends.cudaStatus();

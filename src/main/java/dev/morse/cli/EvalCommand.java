@@ -76,8 +76,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
     String backend;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the MNIST IDX files.")
-    Path dataDir;
+    @picocli.CommandLine.Mixin
+    DataDirOption data = new DataDirOption();
 
     @picocli.CommandLine.Mixin
     ClasspathOption classpath = new ClasspathOption();
@@ -221,7 +221,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new UserException("--probes and --steps must be ≥ 2 or 0 (adaptive), got " + probes + " and " + steps);
         }
         Spec s = Spec.load(specFile, false);
-        Problem p = Problem.build(s.problem(), dataDir);
+        Problem p = Problem.build(s.problem(), data.dataDir);
         int n = p.nParams();
         double[] th = readVector(thetaFile, n, "θ");
         double[] v = direction == null ? null : readVector(direction, n, "direction");

@@ -50,11 +50,11 @@ final class IndexBenchCommand implements Callable<Integer> {
     @Option(names = "--threshold", defaultValue = "1e-5", description = "δ asked in the large case (default: ${DEFAULT-VALUE}).")
     double threshold;
 
-    @Option(names = "--out", defaultValue = "bench-results", description = "Output directory (default: ${DEFAULT-VALUE}).")
-    Path out;
+    @picocli.CommandLine.Mixin
+    BenchOutOption output = new BenchOutOption();
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the MNIST IDX files.")
-    Path dataDir;
+    @picocli.CommandLine.Mixin
+    DataDirOption data = new DataDirOption();
 
     @Override
     public Integer call() throws IOException {
@@ -63,8 +63,8 @@ final class IndexBenchCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         IndexBench.Options o = quick
-                ? new IndexBench.Options(true, 32, 500, probes == 0 ? 0 : Math.min(probes, 4), steps == 0 ? 30 : Math.min(steps, 30), threshold, 1000, 512, Math.min(seeds, 3), largest, bandOnly, largestOnly, dataDir)
-                : new IndexBench.Options(false, 1024, 10000, probes, steps, threshold, 2000, 4096, seeds, largest, bandOnly, largestOnly, dataDir);
+                ? new IndexBench.Options(true, 32, 500, probes == 0 ? 0 : Math.min(probes, 4), steps == 0 ? 30 : Math.min(steps, 30), threshold, 1000, 512, Math.min(seeds, 3), largest, bandOnly, largestOnly, data.dataDir)
+                : new IndexBench.Options(false, 1024, 10000, probes, steps, threshold, 2000, 4096, seeds, largest, bandOnly, largestOnly, data.dataDir);
         if (bandOnly && largestOnly) {
             throw new UserException("--band-only and --largest-only exclude each other");
         }
@@ -72,6 +72,7 @@ final class IndexBenchCommand implements Callable<Integer> {
                 + (largestOnly ? " --largest-only" : "")
                 + (bandOnly ? " --band-only" : "") + " --seeds " + (quick ? Math.min(seeds, 3) : seeds)
                 + " --probes " + probes + " --steps " + steps + " --threshold " + threshold;
+        Path out = output.out;
         Files.createDirectories(out);
         Path file = out.resolve("index.md");
         // written after every case, so a run that dies in a later case keeps the earlier ones

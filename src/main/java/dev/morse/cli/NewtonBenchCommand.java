@@ -44,11 +44,11 @@ final class NewtonBenchCommand implements Callable<Integer> {
     @Option(names = "--spec", paramLabel = "FILE", description = "Spec files to time instead of E2, E5 and E6 (repeatable).")
     List<Path> specs;
 
-    @Option(names = "--out", defaultValue = "bench-results", description = "Output directory (default: ${DEFAULT-VALUE}).")
-    Path out;
+    @picocli.CommandLine.Mixin
+    BenchOutOption output = new BenchOutOption();
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the MNIST IDX files.")
-    Path dataDir;
+    @picocli.CommandLine.Mixin
+    DataDirOption data = new DataDirOption();
 
     @Option(names = "--hessian", paramLabel = "ROUTE", description = "Force the Hessian route: auto (measured), dense "
             + "or matrix-free (default: each spec's hessian:).")
@@ -87,7 +87,7 @@ final class NewtonBenchCommand implements Callable<Integer> {
                 default: throw new UserException("--hessian must be auto, dense or matrix-free, got " + hessian);
             }
         }
-        NewtonBench.Options o = new NewtonBench.Options(its, reps, t, w, quick, dataDir, mode);
+        NewtonBench.Options o = new NewtonBench.Options(its, reps, t, w, quick, data.dataDir, mode);
         List<NewtonBench.Row> rows = new ArrayList<>();
         for (Path f : files) {
             rows.add(NewtonBench.run(f, o, CpuBackend::new, err));
@@ -107,6 +107,7 @@ final class NewtonBenchCommand implements Callable<Integer> {
         for (NewtonBench.Row r : rows) {
             csv.append(r.csv()).append('\n');
         }
+        Path out = output.out;
         Files.createDirectories(out);
         Files.writeString(out.resolve("newton.csv"), csv.toString());
         Files.writeString(out.resolve("newton.md"), md);

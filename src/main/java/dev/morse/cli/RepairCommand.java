@@ -1,6 +1,5 @@
 package dev.morse.cli;
 
-import dev.morse.experiment.ResultsLock;
 import dev.morse.experiment.RunsFile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -8,7 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code morse repair DIR}: moves the damaged lines of a runs.jsonl aside, deleting nothing. */
@@ -20,18 +19,13 @@ public final class RepairCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "DIR", description = "A results directory written by morse run.")
-    Path dir;
+    @Mixin
+    ResultsDirArgument results = new ResultsDirArgument();
 
     @Override
     public Integer call() throws IOException {
-        if (!java.nio.file.Files.exists(dir.resolve("runs.jsonl"))) {
-            throw new UserException(dir + " is not a results directory (no runs.jsonl)");
-        }
-        RunsFile.Repair r;
-        try (ResultsLock lock = ResultsLock.acquire(dir, "morse repair")) {
-            r = RunsFile.repair(dir);
-        }
+        RunsFile.Repair r = results.locked("morse repair", RunsFile::repair);
+        Path dir = results.dir;
         PrintWriter out = spec.commandLine().getOut();
         if (r.moved() == 0) {
             out.println(dir.resolve("runs.jsonl") + " is whole: " + r.kept() + " records, nothing moved");

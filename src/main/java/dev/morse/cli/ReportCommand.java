@@ -1,13 +1,12 @@
 package dev.morse.cli;
 
 import dev.morse.experiment.Report;
-import dev.morse.experiment.ResultsLock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code morse report DIR}: rebuilds summary.md and the plots from a results directory. */
@@ -19,17 +18,16 @@ public final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "DIR", description = "A results directory written by morse run.")
-    Path dir;
+    @Mixin
+    ResultsDirArgument results = new ResultsDirArgument();
 
     @Override
     public Integer call() throws IOException {
-        if (!java.nio.file.Files.exists(dir.resolve("runs.jsonl"))) {
-            throw new UserException(dir + " is not a results directory (no runs.jsonl)");
-        }
-        try (ResultsLock lock = ResultsLock.acquire(dir, "morse report")) {
-            Report.rebuild(dir);
-        }
+        Path dir = results.dir;
+        results.locked("morse report", d -> {
+            Report.rebuild(d);
+            return null;
+        });
         spec.commandLine().getOut().println("rebuilt " + dir.resolve("summary.md") + " and " + dir.resolve("plots"));
         spec.commandLine().getOut().flush();
         return 0;

@@ -28,18 +28,13 @@ public final class Preprocess {
         }
         int top = (height - outHeight) / 2;
         int left = (width - outWidth) / 2;
-        int n = ds.n();
-        int d = ds.d();
-        int e = outHeight * outWidth;
-        double[] x = ds.features();
-        double[] y = new double[n * e];
-        for (int i = 0; i < n; i++) {
+        double[] y = perImage(ds, outHeight * outWidth, (x, in, out, o) -> {
             for (int r = 0; r < outHeight; r++) {
-                System.arraycopy(x, i * d + (top + r) * width + left, y, i * e + r * outWidth, outWidth);
+                System.arraycopy(x, in + (top + r) * width + left, out, o + r * outWidth, outWidth);
             }
-        }
-        return ds.derive(y, ds.labels(), n, e, "center crop " + height + "x" + width + " -> "
-                + outHeight + "x" + outWidth + " (offset " + top + "," + left + ")");
+        });
+        return ds.derive(y, ds.labels(), ds.n(), outHeight * outWidth, "center crop " + height + "x" + width
+                + " -> " + outHeight + "x" + outWidth + " (offset " + top + "," + left + ")");
     }
 
     /**
@@ -57,27 +52,40 @@ public final class Preprocess {
         int bh = height / outHeight;
         int bw = width / outWidth;
         double inv = 1.0 / (bh * bw);
-        int n = ds.n();
-        int d = ds.d();
-        int e = outHeight * outWidth;
-        double[] x = ds.features();
-        double[] y = new double[n * e];
-        for (int i = 0; i < n; i++) {
+        double[] y = perImage(ds, outHeight * outWidth, (x, in, out, o) -> {
             for (int r = 0; r < outHeight; r++) {
                 for (int c = 0; c < outWidth; c++) {
                     double s = 0;
                     for (int a = 0; a < bh; a++) {
-                        int row = i * d + (r * bh + a) * width + c * bw;
+                        int row = in + (r * bh + a) * width + c * bw;
                         for (int b = 0; b < bw; b++) {
                             s += x[row + b];
                         }
                     }
-                    y[i * e + r * outWidth + c] = s * inv;
+                    out[o + r * outWidth + c] = s * inv;
                 }
             }
+        });
+        return ds.derive(y, ds.labels(), ds.n(), outHeight * outWidth, "block-average resize " + height + "x"
+                + width + " -> " + outHeight + "x" + outWidth + " (" + bh + "x" + bw + " blocks)");
+    }
+
+    /** An image step: the image at {@code x[in ...]} into {@code out[o ...]}. */
+    @FunctionalInterface
+    private interface ImageMap {
+        void apply(double[] x, int in, double[] out, int o);
+    }
+
+    /** Each example's features mapped by {@code f} to {@code e} outputs. */
+    private static double[] perImage(Dataset ds, int e, ImageMap f) {
+        int n = ds.n();
+        int d = ds.d();
+        double[] x = ds.features();
+        double[] y = new double[n * e];
+        for (int i = 0; i < n; i++) {
+            f.apply(x, i * d, y, i * e);
         }
-        return ds.derive(y, ds.labels(), n, e, "block-average resize " + height + "x" + width + " -> "
-                + outHeight + "x" + outWidth + " (" + bh + "x" + bw + " blocks)");
+        return y;
     }
 
     private static void checkImage(Dataset ds, int height, int width, String step) {

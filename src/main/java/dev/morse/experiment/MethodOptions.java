@@ -10,7 +10,6 @@ import dev.morse.optim.Bfgs;
 import dev.morse.optim.GradientDescent;
 import dev.morse.optim.Lbfgs;
 import dev.morse.optim.LevenbergMarquardt;
-import dev.morse.optim.Snapshots;
 import dev.morse.optim.StopCriteria;
 
 /**
@@ -158,31 +157,30 @@ public sealed interface MethodOptions {
                         d.maxEvaluations(), d.gradNormSqFloor()));
             }
             case LEVENBERG_MARQUARDT: {
-                LevenbergMarquardt.Options d = LevenbergMarquardt.Options.of(iterations, Snapshots.none());
+                LevenbergMarquardt.Options d = LevenbergMarquardt.Options.of(iterations);
                 double eps0 = m.number("epsilon", d.eps0(), 0.0, 1e12, true);
                 double factor = m.number("factor", d.increase(), 1.0, 1e6, true);
-                return new LevenbergMarquardtMethod(new LevenbergMarquardt.Options(d.stop(), d.snapshots(), eps0,
+                return new LevenbergMarquardtMethod(new LevenbergMarquardt.Options(d.stop(), eps0,
                         factor, 1.0 / factor, d.epsMin(), d.epsMax(),
                         m.choice("merit", d.merit(), LevenbergMarquardt.Merit.class)));
             }
             case BFGS: {
-                Bfgs.Options d = Bfgs.Options.of(iterations, Snapshots.none());
-                return new BfgsMethod(new Bfgs.Options(gtol(m, d.stop()), d.snapshots(), d.c1(), d.c2(),
+                Bfgs.Options d = Bfgs.Options.of(iterations);
+                return new BfgsMethod(new Bfgs.Options(gtol(m, d.stop()), d.c1(), d.c2(),
                         d.maxEvaluations()));
             }
             case LBFGS: {
-                Lbfgs.Options d = Lbfgs.Options.of(iterations, Snapshots.none());
+                Lbfgs.Options d = Lbfgs.Options.of(iterations);
                 int memory = m.integer("memory", d.memory(), 1, 10_000);
-                return new LbfgsMethod(new Lbfgs.Options(gtol(m, d.stop()), d.snapshots(), memory, d.c1(), d.c2(),
+                return new LbfgsMethod(new Lbfgs.Options(gtol(m, d.stop()), memory, d.c1(), d.c2(),
                         d.maxEvaluations()));
             }
             case GD:
             case MOMENTUM: {
-                GradientDescent.Options d = GradientDescent.Options.of(iterations, kind == MethodKind.MOMENTUM,
-                        Snapshots.none());
+                GradientDescent.Options d = GradientDescent.Options.of(iterations, kind == MethodKind.MOMENTUM);
                 double lr = m.number("lr", d.learningRate(), 0.0, 1e6, true);
                 double mu = m.below("momentum", m.number("momentum", d.momentum(), 0.0, 1.0, false), 1.0);
-                return new GradientDescentMethod(new GradientDescent.Options(lr, mu, d.stop(), d.snapshots()));
+                return new GradientDescentMethod(new GradientDescent.Options(lr, mu, d.stop()));
             }
             default:
                 throw new IllegalStateException("no options for method kind " + kind);

@@ -1,6 +1,6 @@
 package dev.morse.experiment;
 
-import dev.morse.newton.Run;
+import dev.morse.optim.Run;
 import dev.morse.optim.IterateListener;
 
 /**

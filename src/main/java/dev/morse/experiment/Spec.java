@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.morse.nn.Activation;
 import dev.morse.backend.Backends;
 import dev.morse.optim.GradientDescent;
-import dev.morse.optim.Snapshots;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -350,8 +349,8 @@ public record Spec(String name, String description, long seed, Backends.Choice b
         switch (kind) {
             case OPTIMIZER:
                 optimizer = s.str("optimizer", "gd", "gd", "momentum");
-                GradientDescent.Options gd = GradientDescent.Options.of(1, optimizer.equals("momentum"),
-                        Snapshots.none()); // the papers' settings, as for methods of kind gd and momentum
+                // the papers' settings, as for methods of kind gd and momentum
+                GradientDescent.Options gd = GradientDescent.Options.of(1, optimizer.equals("momentum"));
                 lr = s.number("lr", gd.learningRate(), 0.0, 1e6, true);
                 momentum = s.number("momentum", gd.momentum(), 0.0, 1.0, false);
                 steps = s.integer("steps", 1000, 1, 10_000_000);

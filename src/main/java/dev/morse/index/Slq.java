@@ -81,12 +81,7 @@ public final class Slq {
             if (exact) {
                 return below(x);
             }
-            int k = bracket(x);
-            double s = 0;
-            for (int j = 0; j < k; j++) {
-                s += weights[j];
-            }
-            return s;
+            return weightSum(bracket(x));
         }
 
         /** The upper sum Σ_{j≤k+1} w_j. */
@@ -94,12 +89,16 @@ public final class Slq {
             if (exact) {
                 return below(x);
             }
-            int k = bracket(x);
+            return Math.min(1.0, weightSum(Math.min(bracket(x) + 2, nodes.length)));
+        }
+
+        /** Σ_{j&lt;m} w_j. */
+        private double weightSum(int m) {
             double s = 0;
-            for (int j = 0; j <= Math.min(k + 1, nodes.length - 1); j++) {
+            for (int j = 0; j < m; j++) {
                 s += weights[j];
             }
-            return Math.min(1.0, s);
+            return s;
         }
 
         public double moment(int p) {
@@ -238,13 +237,24 @@ public final class Slq {
         if (probes < 1 || steps < 1) {
             throw new IllegalArgumentException("slq: need ≥ 1 probe and ≥ 1 step, got " + probes + " and " + steps);
         }
+        return probes(lz, probes, seed, start, (s, host, st) -> probe(h, lz, steps, s, host, st));
+    }
+
+    /** One probe's rule from the Rademacher probe of {@code seed} ({@code host}, {@code start}: scratch). */
+    @FunctionalInterface
+    private interface Probe {
+        Quadrature of(long seed, double[] host, DArray start);
+    }
+
+    /** The rules of probes of seeds seed, seed + 1, ... on lz (its locked vectors dropped), with the HVPs they took. */
+    private static Estimate probes(Lanczos lz, int probes, long seed, DArray start, Probe probe) {
         int n = lz.n();
         lz.unlockAll();
         long a0 = lz.applies();
         double[] host = new double[n];
         List<Quadrature> qs = new ArrayList<>(probes);
         for (int p = 0; p < probes; p++) {
-            qs.add(probe(h, lz, steps, seed + p, host, start));
+            qs.add(probe.of(seed + p, host, start));
         }
         return new Estimate(n, List.copyOf(qs), lz.applies() - a0);
     }
@@ -289,15 +299,7 @@ public final class Slq {
         if (probes < 1 || cap < 1) {
             throw new IllegalArgumentException("slq: need ≥ 1 probe and a step cap ≥ 1, got " + probes + " and " + cap);
         }
-        int n = lz.n();
-        lz.unlockAll();
-        long a0 = lz.applies();
-        double[] host = new double[n];
-        List<Quadrature> qs = new ArrayList<>(probes);
-        for (int p = 0; p < probes; p++) {
-            qs.add(adaptiveProbe(h, lz, x, target, cap, seed + p, host, start));
-        }
-        return new Estimate(n, List.copyOf(qs), lz.applies() - a0);
+        return probes(lz, probes, seed, start, (s, host, st) -> adaptiveProbe(h, lz, x, target, cap, s, host, st));
     }
 
     private static Quadrature quadrature(Lanczos.Result r) {

@@ -8,7 +8,11 @@ import dev.morse.index.Flatness;
 import dev.morse.index.HessianOperator;
 import dev.morse.index.HessianRoute;
 import dev.morse.krylov.MinresQlp;
+import dev.morse.optim.Candidate;
+import dev.morse.optim.Iterate;
 import dev.morse.optim.IterateListener;
+import dev.morse.optim.Run;
+import dev.morse.optim.RunRecorder;
 import dev.morse.optim.StopReason;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,6 +99,7 @@ public final class DampedNewton implements AutoCloseable {
     }
 
     private final Objective obj;
+    private final RunRecorder rec;
     private final Options opt;
     private final Backend be;
     private final int n;
@@ -116,6 +121,7 @@ public final class DampedNewton implements AutoCloseable {
         this.opt = options;
         this.be = objective.backend();
         this.n = objective.n();
+        this.rec = new RunRecorder("damped-newton", be, n);
         this.k = options.gammas().length;
         this.h = new HessianOperator(be, n, options.hessian());
         this.ws = new MinresQlp.Workspace(be, n);
@@ -134,40 +140,28 @@ public final class DampedNewton implements AutoCloseable {
 
     /** A run whose every iterate θ_t is shown to {@code listener} before its step. */
     public Run run(double[] theta0, IterateListener listener) {
-        if (theta0.length != n) {
-            throw new IllegalArgumentException("damped newton: θ₀ has length " + theta0.length + ", N = " + n);
-        }
         if (closed) {
             throw new IllegalStateException("damped newton used after close");
         }
-        be.upload(theta0, 0, theta, 0, n);
-        final long t0 = System.nanoTime();
+        rec.start(theta0, theta, listener);
         final long hvp0 = h.hvpCount();
         gradients = 0;
         final double[] gammas = opt.gammas();
-        List<String> warnings = new ArrayList<>();
-        if (!obj.nonSmooth().isEmpty()) {
-            warnings.add("the loss is not twice differentiable everywhere (" + String.join(", ", obj.nonSmooth())
-                    + "): Newton directions and the index are unreliable at its kinks");
-        }
-        List<Iterate> trace = new ArrayList<>();
+        rec.warnNonSmooth(obj, "Newton directions and the index are");
         HessianRoute.Decision route = null;
         StopReason stop;
         int t = 0;
         while (true) {
             gradients++;
             Linearization lin = obj.at(theta, 0); // line 4: g ← ∇f(θ_t)
-            listener.iterate(t, lin);
+            rec.show(t, lin);
             final double loss = lin.value();
             final double s = lin.gradNormSq();
-            if (!lin.finite()) {
-                trace.add(row(t, loss, s, Double.NaN, null, 0, Double.NaN, Double.NaN, Double.NaN, List.of(), t0, hvp0));
-                stop = StopReason.NON_FINITE;
-                break;
-            }
-            if (s < opt.gradNormSqFloor() || s == 0) { // an exactly zero gradient ends any run
-                trace.add(row(t, loss, s, Double.NaN, null, 0, Double.NaN, Double.NaN, Double.NaN, List.of(), t0, hvp0));
-                stop = StopReason.GRAD_FLOOR;
+            final StopReason at = RunRecorder.stopAt(lin, opt.gradNormSqFloor(), true); // g = 0 ends any run
+            if (at != null) {
+                rec.add(row(t, loss, s, Double.NaN, null, 0, Double.NaN, Double.NaN, Double.NaN, List.of(), hvp0,
+                        Double.NaN));
+                stop = at;
                 break;
             }
             be.copy(n, lin.gradient(), 0, g, 0);
@@ -181,8 +175,8 @@ public final class DampedNewton implements AutoCloseable {
                 // the cap: no step, but r and r_H of the undamped direction for classification
                 MinresQlp.Stats st = MinresQlp.solve(h, b, 0, opt.solver().withShift(0), ws);
                 Flatness f = Flatness.of(st.rnorm(), st.Arnorm(), st.xnorm(), Math.sqrt(s), h.frobeniusNorm());
-                trace.add(row(t, loss, s, Double.NaN, st.flag(), st.iterations(), f.r(), f.rH(), Double.NaN, List.of(),
-                        t0, hvp0));
+                rec.add(row(t, loss, s, Double.NaN, st.flag(), st.iterations(), f.r(), f.rH(), Double.NaN, List.of(),
+                        hvp0, Double.NaN));
                 stop = StopReason.ITERATION_CAP;
                 break;
             }
@@ -220,7 +214,7 @@ public final class DampedNewton implements AutoCloseable {
                         stats[j].xnorm(), flat[j].r(), flat[j].rH()));
             }
             if (best < 0) {
-                trace.add(row(t, loss, s, 0.0, null, 0, Double.NaN, Double.NaN, Double.NaN, cands, t0, hvp0));
+                rec.add(row(t, loss, s, 0.0, null, 0, Double.NaN, Double.NaN, Double.NaN, cands, hvp0, Double.NaN));
                 stop = StopReason.NON_FINITE;
                 break;
             }
@@ -229,20 +223,15 @@ public final class DampedNewton implements AutoCloseable {
             be.axpy(n, 1.0, cand, (long) best * n, theta, 0);
             be.axpy(n, -1.0, theta, 0, trial, 0);
             final boolean moved = be.nrm2(n, trial, 0) != 0;
-            Iterate taken = row(t, loss, s, moved ? 1.0 : 0.0, stats[best].flag(), stats[best].iterations(),
-                    flat[best].r(), flat[best].rH(), gammas[best], cands, t0, hvp0);
-            trace.add(new Iterate(taken.t(), taken.loss(), taken.gradNormSq(), taken.alpha(), taken.flag(),
-                    taken.solverIterations(), taken.r(), taken.rH(), taken.gamma(), taken.candidates(),
-                    taken.seconds(), taken.hvps(), taken.gradients(), stats[best].relres()));
+            rec.add(row(t, loss, s, moved ? 1.0 : 0.0, stats[best].flag(), stats[best].iterations(), flat[best].r(),
+                    flat[best].rH(), gammas[best], cands, hvp0, stats[best].relres()));
             if (!moved) {
                 stop = StopReason.THETA_UNCHANGED;
                 break;
             }
             t++;
         }
-        double[] out = new double[n];
-        be.download(theta, 0, out, 0, n);
-        return new Run("damped-newton", out, trace, stop, warnings, route);
+        return rec.finish(theta, stop, route);
     }
 
     /** Replaces AUTO's cost measurement by a fixed model (tests); before the first run. */
@@ -252,9 +241,9 @@ public final class DampedNewton implements AutoCloseable {
     }
 
     private Iterate row(int t, double loss, double s, double alpha, MinresQlp.Flag flag, int iters, double r,
-                        double rH, double gamma, List<Candidate> cands, long t0, long hvp0) {
-        return new Iterate(t, loss, s, alpha, flag, iters, r, rH, gamma, cands, (System.nanoTime() - t0) * 1e-9,
-                h.hvpCount() - hvp0, gradients);
+                        double rH, double gamma, List<Candidate> cands, long hvp0, double relres) {
+        return new Iterate(t, loss, s, alpha, flag, iters, r, rH, gamma, cands, rec.seconds(), h.hvpCount() - hvp0,
+                gradients, relres);
     }
 
     @Override

@@ -4,10 +4,12 @@ import dev.morse.ad.Linearization;
 import dev.morse.ad.Objective;
 import dev.morse.backend.Backend;
 import dev.morse.backend.DArray;
+import dev.morse.optim.Iterate;
 import dev.morse.optim.IterateListener;
 import dev.morse.optim.LineSearch;
+import dev.morse.optim.Run;
+import dev.morse.optim.RunRecorder;
 import dev.morse.optim.StopReason;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -65,6 +67,7 @@ public final class GradNormMin implements AutoCloseable {
     }
 
     private final Objective obj;
+    private final RunRecorder rec;
     private final Options opt;
     private final Backend be;
     private final int n;
@@ -83,6 +86,7 @@ public final class GradNormMin implements AutoCloseable {
         this.opt = options;
         this.be = objective.backend();
         this.n = objective.n();
+        this.rec = new RunRecorder("gradient-norm-minimization", be, n);
         this.theta = be.alloc(n);
         this.trial = be.alloc(n);
         this.d = be.alloc(n);
@@ -96,22 +100,13 @@ public final class GradNormMin implements AutoCloseable {
 
     /** A run whose every iterate θ_t is shown to {@code listener} before its step. */
     public Run run(double[] theta0, IterateListener listener) {
-        if (theta0.length != n) {
-            throw new IllegalArgumentException("gradient-norm minimization: θ₀ has length " + theta0.length + ", N = " + n);
-        }
         if (closed) {
             throw new IllegalStateException("gradient-norm minimization used after close");
         }
-        be.upload(theta0, 0, theta, 0, n);
-        final long t0 = System.nanoTime();
+        rec.start(theta0, theta, listener);
         hvps = 0;
         gradients = 1;
-        List<String> warnings = new ArrayList<>();
-        if (!obj.nonSmooth().isEmpty()) {
-            warnings.add("the loss is not twice differentiable everywhere (" + String.join(", ", obj.nonSmooth())
-                    + "): H·g is unreliable at its kinks");
-        }
-        List<Iterate> trace = new ArrayList<>();
+        rec.warnNonSmooth(obj, "H·g is");
         Linearization lin = obj.at(theta, 0);
         double alphaStart = opt.alpha0();
         StopReason stop;
@@ -143,22 +138,16 @@ public final class GradNormMin implements AutoCloseable {
             }
         };
         while (true) {
-            listener.iterate(t, lin);
+            rec.show(t, lin);
             final double loss = lin.value();
             final double s = lin.gradNormSq();
-            if (!lin.finite()) {
-                trace.add(row(t, loss, s, Double.NaN, t0));
-                stop = StopReason.NON_FINITE;
-                break;
+            StopReason at = RunRecorder.stopAt(lin, opt.gradNormSqFloor(), true); // g = 0 ends any run
+            if (at == null && t >= opt.maxIterations()) {
+                at = StopReason.ITERATION_CAP;
             }
-            if (s < opt.gradNormSqFloor() || s == 0) { // an exactly zero gradient ends any run
-                trace.add(row(t, loss, s, Double.NaN, t0));
-                stop = StopReason.GRAD_FLOOR;
-                break;
-            }
-            if (t >= opt.maxIterations()) {
-                trace.add(row(t, loss, s, Double.NaN, t0));
-                stop = StopReason.ITERATION_CAP;
+            if (at != null) {
+                rec.add(row(t, loss, s, Double.NaN));
+                stop = at;
                 break;
             }
             // d = −∇G = −H g (Alg 2 line 6)
@@ -167,7 +156,7 @@ public final class GradNormMin implements AutoCloseable {
             be.axpby(n, -1.0, hg, 0, 0.0, d, 0);
             final double slope0 = -be.dot(n, hg, 0, hg, 0);
             if (slope0 == 0) {
-                trace.add(row(t, loss, s, 0.0, t0)); // H g = 0: a gradient-flat (or critical) point
+                rec.add(row(t, loss, s, 0.0)); // H g = 0: a gradient-flat (or critical) point
                 stop = StopReason.THETA_UNCHANGED;
                 break;
             }
@@ -175,7 +164,7 @@ public final class GradNormMin implements AutoCloseable {
                     ? LineSearch.armijo(merit, 0.5 * s, slope0, alphaStart, opt.beta(), opt.c1(), 0.0, opt.maxEvaluations())
                     : LineSearch.strongWolfe(merit, 0.5 * s, slope0, alphaStart, opt.c1(), opt.c2(), MAX_STEP,
                     opt.maxEvaluations());
-            trace.add(row(t, loss, s, ls.alpha(), t0));
+            rec.add(row(t, loss, s, ls.alpha()));
             if (ls.alpha() == 0) {
                 stop = StopReason.THETA_UNCHANGED;
                 break;
@@ -190,14 +179,12 @@ public final class GradNormMin implements AutoCloseable {
             alphaStart = opt.search() == Search.ARMIJO ? ls.alpha() / opt.beta() : ls.alpha();
             t++;
         }
-        double[] out = new double[n];
-        be.download(theta, 0, out, 0, n);
-        return new Run("gradient-norm-minimization", out, trace, stop, warnings);
+        return rec.finish(theta, stop, null);
     }
 
-    private Iterate row(int t, double loss, double s, double alpha, long t0) {
-        return new Iterate(t, loss, s, alpha, null, 0, Double.NaN, Double.NaN, Double.NaN, List.of(),
-                (System.nanoTime() - t0) * 1e-9, hvps, gradients);
+    private Iterate row(int t, double loss, double s, double alpha) {
+        return new Iterate(t, loss, s, alpha, null, 0, Double.NaN, Double.NaN, Double.NaN, List.of(), rec.seconds(),
+                hvps, gradients);
     }
 
     @Override

@@ -8,9 +8,11 @@ import dev.morse.index.Flatness;
 import dev.morse.index.HessianOperator;
 import dev.morse.index.HessianRoute;
 import dev.morse.krylov.MinresQlp;
+import dev.morse.optim.Iterate;
 import dev.morse.optim.IterateListener;
+import dev.morse.optim.Run;
+import dev.morse.optim.RunRecorder;
 import dev.morse.optim.StopReason;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -115,6 +117,7 @@ public final class NewtonMr implements AutoCloseable {
     }
 
     private final Objective obj;
+    private final RunRecorder rec;
     private final Options opt;
     private final Backend be;
     private final int n;
@@ -133,6 +136,7 @@ public final class NewtonMr implements AutoCloseable {
         this.opt = options;
         this.be = objective.backend();
         this.n = objective.n();
+        this.rec = new RunRecorder("newton-mr", be, n);
         this.h = new HessianOperator(be, n, options.hessian());
         this.ws = new MinresQlp.Workspace(be, n);
         this.theta = be.alloc(n);
@@ -163,10 +167,7 @@ public final class NewtonMr implements AutoCloseable {
 
     /** A run whose every iterate θ_t is shown to {@code listener} before its step. */
     public Run run(double[] theta0, IterateListener listener) {
-        if (theta0.length != n) {
-            throw new IllegalArgumentException("newton-mr: θ₀ has length " + theta0.length + ", N = " + n);
-        }
-        be.upload(theta0, 0, theta, 0, n);
+        rec.upload(theta0, theta);
         return runFromTheta(listener);
     }
 
@@ -179,32 +180,23 @@ public final class NewtonMr implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("newton-mr used after close");
         }
-        final long t0 = System.nanoTime();
+        rec.start(listener);
         final long hvp0 = h.hvpCount();
         gradients = 0;
-        List<String> warnings = new ArrayList<>();
-        if (!obj.nonSmooth().isEmpty()) {
-            warnings.add("the loss is not twice differentiable everywhere (" + String.join(", ", obj.nonSmooth())
-                    + "): Newton directions and the index are unreliable at its kinks");
-        }
-        List<Iterate> trace = new ArrayList<>();
+        rec.warnNonSmooth(obj, "Newton directions and the index are");
         Linearization lin = linearize(theta);
         double alphaStart = opt.alpha();
         HessianRoute.Decision route = null;
         StopReason stop;
         int t = 0;
         while (true) {
-            listener.iterate(t, lin);
+            rec.show(t, lin);
             final double loss = lin.value();
             final double s = lin.gradNormSq();
-            if (!lin.finite()) {
-                trace.add(row(t, loss, s, Double.NaN, null, 0, Double.NaN, Double.NaN, Double.NaN, t0, hvp0));
-                stop = StopReason.NON_FINITE;
-                break;
-            }
-            if (s < opt.gradNormSqFloor() || s == 0) { // an exactly zero gradient ends any run
-                trace.add(row(t, loss, s, Double.NaN, null, 0, Double.NaN, Double.NaN, Double.NaN, t0, hvp0));
-                stop = StopReason.GRAD_FLOOR;
+            final StopReason at = RunRecorder.stopAt(lin, opt.gradNormSqFloor(), true); // g = 0 ends any run
+            if (at != null) {
+                rec.add(row(t, loss, s, Double.NaN, null, 0, Double.NaN, Double.NaN, Double.NaN, hvp0));
+                stop = at;
                 break;
             }
             if (route == null) {
@@ -222,8 +214,7 @@ public final class NewtonMr implements AutoCloseable {
             }
             if (t >= opt.maxIterations()) {
                 // the cap: no step, but the last iterate's r and r_H for its classification
-                trace.add(row(t, loss, s, Double.NaN, st.flag(), st.iterations(), fl.r(), fl.rH(), st.relres(), t0,
-                        hvp0));
+                rec.add(row(t, loss, s, Double.NaN, st.flag(), st.iterations(), fl.r(), fl.rH(), st.relres(), hvp0));
                 stop = StopReason.ITERATION_CAP;
                 break;
             }
@@ -231,7 +222,7 @@ public final class NewtonMr implements AutoCloseable {
             final double slope = -s - be.dot(n, lin.gradient(), 0, ws.residual(), 0);
             // α ← BTLS(...)   (Alg 13 line 9, Alg 12)
             final double alpha = backtrack(p, s, slope, alphaStart);
-            trace.add(row(t, loss, s, alpha, st.flag(), st.iterations(), fl.r(), fl.rH(), st.relres(), t0, hvp0));
+            rec.add(row(t, loss, s, alpha, st.flag(), st.iterations(), fl.r(), fl.rH(), st.relres(), hvp0));
             if (alpha == 0 || noMove(p, alpha)) {
                 stop = StopReason.THETA_UNCHANGED; // θ_{t+1} == θ_t (Alg 13 line 11)
                 break;
@@ -243,9 +234,7 @@ public final class NewtonMr implements AutoCloseable {
             alphaStart = Math.min(1.0, alpha / opt.beta()); // Alg 13 line 14 (min, not max)
             t++;
         }
-        double[] out = new double[n];
-        be.download(theta, 0, out, 0, n);
-        return new Run("newton-mr", out, trace, stop, warnings, route);
+        return rec.finish(theta, stop, route);
     }
 
     private Linearization linearize(DArray at) {
@@ -290,9 +279,9 @@ public final class NewtonMr implements AutoCloseable {
     }
 
     private Iterate row(int t, double loss, double s, double alpha, MinresQlp.Flag flag, int iters,
-                        double r, double rH, double relres, long t0, long hvp0) {
-        return new Iterate(t, loss, s, alpha, flag, iters, r, rH, Double.NaN, List.of(),
-                (System.nanoTime() - t0) * 1e-9, h.hvpCount() - hvp0, gradients, relres);
+                        double r, double rH, double relres, long hvp0) {
+        return new Iterate(t, loss, s, alpha, flag, iters, r, rH, Double.NaN, List.of(), rec.seconds(),
+                h.hvpCount() - hvp0, gradients, relres);
     }
 
     @Override

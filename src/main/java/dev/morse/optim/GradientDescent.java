@@ -15,7 +15,7 @@ public final class GradientDescent implements AutoCloseable {
      * @param learningRate η > 0
      * @param momentum     μ in [0, 1)
      */
-    public record Options(double learningRate, double momentum, StopCriteria stop, Snapshots snapshots) {
+    public record Options(double learningRate, double momentum, StopCriteria stop) {
         public Options {
             if (!(learningRate > 0) || !(momentum >= 0 && momentum < 1)) {
                 throw new IllegalArgumentException("gradient descent: need η > 0 and μ in [0, 1), got η = "
@@ -24,8 +24,8 @@ public final class GradientDescent implements AutoCloseable {
         }
 
         /** The papers' start-point settings (Appendix A.2): η = 0.1, and μ = 0.9 with momentum. */
-        public static Options of(int iterations, boolean withMomentum, Snapshots snapshots) {
-            return new Options(0.1, withMomentum ? 0.9 : 0.0, StopCriteria.iterations(iterations), snapshots);
+        public static Options of(int iterations, boolean withMomentum) {
+            return new Options(0.1, withMomentum ? 0.9 : 0.0, StopCriteria.iterations(iterations));
         }
     }
 
@@ -35,6 +35,7 @@ public final class GradientDescent implements AutoCloseable {
     private final int n;
     private final DArray theta;
     private final DArray velocity;
+    private final RunRecorder rec;
 
     public GradientDescent(Objective objective, Options options) {
         this.obj = objective;
@@ -43,49 +44,42 @@ public final class GradientDescent implements AutoCloseable {
         this.n = objective.n();
         this.theta = be.alloc(n);
         this.velocity = be.alloc(n);
+        this.rec = new RunRecorder(options.momentum() > 0 ? "momentum" : "gradient-descent", be, n);
     }
 
-    public static Options plain(double learningRate, int iterations, Snapshots snapshots) {
-        return new Options(learningRate, 0.0, StopCriteria.iterations(iterations), snapshots);
+    public static Options plain(double learningRate, int iterations) {
+        return new Options(learningRate, 0.0, StopCriteria.iterations(iterations));
     }
 
-    public static Options momentum(double learningRate, double momentum, int iterations, Snapshots snapshots) {
-        return new Options(learningRate, momentum, StopCriteria.iterations(iterations), snapshots);
+    public static Options momentum(double learningRate, double momentum, int iterations) {
+        return new Options(learningRate, momentum, StopCriteria.iterations(iterations));
     }
 
-    public Trajectory run(double[] theta0) {
+    public Run run(double[] theta0) {
         return run(theta0, IterateListener.NONE);
     }
 
     /** A run whose every iterate is shown to {@code listener} once reached. */
-    public Trajectory run(double[] theta0, IterateListener listener) {
-        if (theta0.length != n) {
-            throw new IllegalArgumentException("gradient descent: θ₀ has length " + theta0.length + ", N = " + n);
-        }
-        be.upload(theta0, 0, theta, 0, n);
+    public Run run(double[] theta0, IterateListener listener) {
+        rec.start(theta0, theta, listener);
         be.fill(n, 0.0, velocity, 0);
-        String method = opt.momentum() > 0 ? "momentum" : "gradient-descent";
-        Recorder rec = new Recorder(be, n, opt.snapshots(), listener);
         Linearization lin = obj.at(theta, 0);
-        rec.record(0, lin, theta);
+        rec.record(0, lin);
         StopReason stop = StopReason.ITERATION_CAP;
-        String detail = null;
         for (int k = 1; k <= opt.stop().maxIterations(); k++) {
-            if (!lin.finite()) {
-                stop = StopReason.NON_FINITE;
-                break;
-            }
-            if (lin.gradNormSq() < opt.stop().gradNormSqFloor()) {
-                stop = StopReason.GRAD_FLOOR;
+            // g = 0 does not end the run: with momentum θ moves on
+            StopReason at = RunRecorder.stopAt(lin, opt.stop().gradNormSqFloor(), false);
+            if (at != null) {
+                stop = at;
                 break;
             }
             // v ← μv − ηg ; θ ← θ + v
             be.axpby(n, -opt.learningRate(), lin.gradient(), 0, opt.momentum(), velocity, 0);
             be.axpy(n, 1.0, velocity, 0, theta, 0);
             lin = obj.at(theta, 0);
-            rec.record(k, lin, theta);
+            rec.record(k, lin);
         }
-        return rec.finish(method, theta, stop, detail);
+        return rec.finishOptimizer(theta, stop, null);
     }
 
     @Override

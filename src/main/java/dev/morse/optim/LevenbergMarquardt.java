@@ -25,7 +25,7 @@ public final class LevenbergMarquardt implements AutoCloseable {
      */
     public enum Merit { LOSS, GRAD_NORM }
 
-    public record Options(StopCriteria stop, Snapshots snapshots, double eps0, double increase, double decrease,
+    public record Options(StopCriteria stop, double eps0, double increase, double decrease,
                           double epsMin, double epsMax, Merit merit) {
         public Options {
             if (!(eps0 >= 0) || !(increase > 1) || !(decrease > 0 && decrease <= 1) || !(epsMin >= 0)
@@ -39,17 +39,18 @@ public final class LevenbergMarquardt implements AutoCloseable {
          * ε0 = 1e-3, ×10 on rejection, ×0.1 on acceptance, ε ∈ [1e-12, 1e12] (our choice), the
          * gradient-norm merit (exact Newton as a root finder of ∇L, as paper 000 used it).
          */
-        public static Options of(int iterations, Snapshots snapshots) {
-            return new Options(StopCriteria.iterations(iterations), snapshots, 1e-3, 10, 0.1, 1e-12, 1e12,
+        public static Options of(int iterations) {
+            return new Options(StopCriteria.iterations(iterations), 1e-3, 10, 0.1, 1e-12, 1e12,
                     Merit.GRAD_NORM);
         }
 
         public Options withMerit(Merit m) {
-            return new Options(stop, snapshots, eps0, increase, decrease, epsMin, epsMax, m);
+            return new Options(stop, eps0, increase, decrease, epsMin, epsMax, m);
         }
     }
 
     private final Objective obj;
+    private final RunRecorder rec;
     private final Options opt;
     private final Backend be;
     private final int n;
@@ -69,6 +70,7 @@ public final class LevenbergMarquardt implements AutoCloseable {
         this.opt = options;
         this.be = objective.backend();
         this.n = objective.n();
+        this.rec = new RunRecorder("levenberg-marquardt", be, n);
         this.hq = be.alloc((long) n * n);
         this.w = be.alloc(n);
         this.c = be.alloc(n);
@@ -85,29 +87,22 @@ public final class LevenbergMarquardt implements AutoCloseable {
         return lastSpectrum.clone();
     }
 
-    public Trajectory run(double[] theta0) {
+    public Run run(double[] theta0) {
         return run(theta0, IterateListener.NONE);
     }
 
     /** A run whose every iterate is shown to {@code listener} once reached. */
-    public Trajectory run(double[] theta0, IterateListener listener) {
-        if (theta0.length != n) {
-            throw new IllegalArgumentException("levenberg-marquardt: θ₀ has length " + theta0.length + ", N = " + n);
-        }
-        be.upload(theta0, 0, theta, 0, n);
-        Recorder rec = new Recorder(be, n, opt.snapshots(), listener);
+    public Run run(double[] theta0, IterateListener listener) {
+        rec.start(theta0, theta, listener);
         Linearization lin = obj.at(theta, 0);
-        rec.record(0, lin, theta);
+        rec.record(0, lin);
         StopReason stop = StopReason.ITERATION_CAP;
         String detail = null;
         double eps = opt.eps0();
         for (int k = 1; k <= opt.stop().maxIterations(); k++) {
-            if (!lin.finite()) {
-                stop = StopReason.NON_FINITE;
-                break;
-            }
-            if (lin.gradNormSq() < opt.stop().gradNormSqFloor() || lin.gradNormSq() == 0) {
-                stop = StopReason.GRAD_FLOOR;
+            StopReason at = RunRecorder.stopAt(lin, opt.stop().gradNormSqFloor(), true);
+            if (at != null) {
+                stop = at;
                 break;
             }
             final double f0 = opt.merit() == Merit.LOSS ? lin.value() : lin.gradNormSq();
@@ -158,9 +153,9 @@ public final class LevenbergMarquardt implements AutoCloseable {
             }
             be.copy(n, trial, 0, theta, 0);
             lin = obj.at(theta, 0);
-            rec.record(k, lin, theta);
+            rec.record(k, lin);
         }
-        return rec.finish("levenberg-marquardt", theta, stop, detail);
+        return rec.finishOptimizer(theta, stop, detail);
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.morse.optim;
 /**
  * Why a run ended: a critical-point method's (newton) or an optimizer's (optim), one model
  * for both. A reason that needs words (an optimizer's failed line search) is its detail
- * ({@link Trajectory#stopDetail()}), not another string to match.
+ * ({@link Run#warnings()}), not another string to match.
  */
 public enum StopReason {
     /** ‖g‖² fell below the floor. */

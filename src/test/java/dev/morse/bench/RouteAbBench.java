@@ -8,7 +8,7 @@ import dev.morse.experiment.Problem;
 import dev.morse.experiment.Spec;
 import dev.morse.index.HessianOperator;
 import dev.morse.newton.NewtonMr;
-import dev.morse.newton.Run;
+import dev.morse.optim.Run;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;

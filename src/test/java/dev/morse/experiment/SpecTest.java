@@ -17,7 +17,6 @@ import dev.morse.newton.GradNormMin;
 import dev.morse.newton.NewtonMr;
 import dev.morse.optim.Bfgs;
 import dev.morse.optim.LevenbergMarquardt;
-import dev.morse.optim.Snapshots;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,11 +92,11 @@ class SpecTest {
                 ((MethodOptions.GnmMethod) method("kind: gnm")).options());
         LevenbergMarquardt.Options lm = ((MethodOptions.LevenbergMarquardtMethod) method("kind: levenberg-marquardt"))
                 .options();
-        LevenbergMarquardt.Options ld = LevenbergMarquardt.Options.of(7, Snapshots.none());
+        LevenbergMarquardt.Options ld = LevenbergMarquardt.Options.of(7);
         assertEquals(ld.merit(), lm.merit());
         assertEquals(ld.eps0(), lm.eps0());
         assertEquals(ld.decrease(), lm.decrease());
-        assertEquals(Bfgs.Options.of(7, Snapshots.none()).stop(), ((MethodOptions.BfgsMethod) method("kind: bfgs")).options().stop());
+        assertEquals(Bfgs.Options.of(7).stop(), ((MethodOptions.BfgsMethod) method("kind: bfgs")).options().stop());
     }
 
     @Test

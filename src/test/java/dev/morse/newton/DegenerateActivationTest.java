@@ -15,6 +15,7 @@ import dev.morse.krylov.TestMatrices;
 import dev.morse.nn.Activation;
 import dev.morse.nn.Loss;
 import dev.morse.nn.Mlp;
+import dev.morse.optim.Run;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;

@@ -7,6 +7,7 @@ import dev.morse.ad.Plan;
 import dev.morse.backend.Backend;
 import dev.morse.backend.cpu.CpuBackend;
 import dev.morse.krylov.TestMatrices;
+import dev.morse.optim.Run;
 import dev.morse.optim.StopReason;
 import dev.morse.problems.Quartic;
 import dev.morse.testing.DenseQuadratic;

@@ -15,6 +15,8 @@ import dev.morse.index.HessianRoute.Route;
 import dev.morse.nn.Activation;
 import dev.morse.nn.Loss;
 import dev.morse.nn.Mlp;
+import dev.morse.optim.Iterate;
+import dev.morse.optim.Run;
 import dev.morse.testing.Objectives;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -10,6 +10,7 @@ import dev.morse.ad.Value;
 import dev.morse.backend.Backend;
 import dev.morse.backend.cpu.CpuBackend;
 import dev.morse.index.HessianOperator;
+import dev.morse.optim.Run;
 import dev.morse.problems.Quartic;
 import java.util.ArrayList;
 import java.util.List;

@@ -14,6 +14,8 @@ import dev.morse.index.PointClass;
 import dev.morse.krylov.TestMatrices;
 import dev.morse.nn.Activation;
 import dev.morse.nn.Mlp;
+import dev.morse.optim.Iterate;
+import dev.morse.optim.Run;
 import dev.morse.optim.StopReason;
 import dev.morse.problems.Quartic;
 import dev.morse.testing.DenseQuadratic;

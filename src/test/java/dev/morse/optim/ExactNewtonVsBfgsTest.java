@@ -82,19 +82,19 @@ class ExactNewtonVsBfgsTest {
         int n = mlp.nParams();
         Mlp.Layer out = mlp.layers().get(2);
         assertTrue(!out.hasBias(), "no output bias");
-        LevenbergMarquardt.Options lmOptions = LevenbergMarquardt.Options.of(300, Snapshots.none())
+        LevenbergMarquardt.Options lmOptions = LevenbergMarquardt.Options.of(300)
                 .withMerit(LevenbergMarquardt.Merit.GRAD_NORM);
         try (Plan plan = Plan.compile(mlp.mse(x, ROWS, v), be);
              Plan outputSq = Plan.compile(mlp.mse(x, ROWS, new double[ROWS]), be); // L = mean f(x)²
              LevenbergMarquardt lm = new LevenbergMarquardt(plan, lmOptions);
-             Bfgs bfgs = new Bfgs(plan, Bfgs.Options.of(1000, Snapshots.none()));
+             Bfgs bfgs = new Bfgs(plan, Bfgs.Options.of(1000));
              HessianOperator h = new HessianOperator(be, n, HessianOperator.Mode.DENSE);
              MorseIndex.Workspace ws = new MorseIndex.Workspace(be, n)) {
             for (long seed : SEEDS) {
                 String at = "seed " + seed;
                 double[] th0 = mlp.init(seed);
-                Trajectory t = lm.run(th0);
-                double[] th = t.finalTheta();
+                Run t = lm.run(th0);
+                double[] th = t.theta();
                 assertTrue(t.finalGradNormSq() < CRITICAL, at + ": LM ‖g‖² = " + t.finalGradNormSq());
                 assertEquals(meanV2, t.finalLoss(), SADDLE_LOSS_REL_TOL * meanV2, at + ": LM loss");
                 assertTrue(outputSq.value(th) < ZERO_OUTPUT, at + ": mean f² = " + outputSq.value(th));
@@ -109,7 +109,7 @@ class ExactNewtonVsBfgsTest {
                         assertEquals(0.0, th[(int) out.weightOffset() + j], ZERO_WEIGHT, at + ": output weight " + j);
                     }
                 }
-                Trajectory b = bfgs.run(th0);
+                Run b = bfgs.run(th0);
                 assertTrue(b.finalLoss() < BFGS_LOW_LOSS, at + ": BFGS loss " + b.finalLoss());
             }
         }

@@ -13,7 +13,7 @@ import dev.morse.experiment.AnalyticTable;
 import dev.morse.index.HessianOperator;
 import dev.morse.index.MorseIndex;
 import dev.morse.newton.NewtonMr;
-import dev.morse.newton.Run;
+import dev.morse.optim.Run;
 import dev.morse.testing.SingleBlasThread;
 import java.util.List;
 import java.util.Random;

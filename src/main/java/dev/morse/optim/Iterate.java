@@ -1,4 +1,4 @@
-package dev.morse.newton;
+package dev.morse.optim;
 
 import dev.morse.krylov.MinresQlp;
 import java.util.List;
@@ -36,5 +36,11 @@ public record Iterate(int t, double loss, double gradNormSq, double alpha, Minre
                    long gradients) {
         this(t, loss, gradNormSq, alpha, flag, solverIterations, r, rH, gamma, candidates, seconds, hvps, gradients,
                 Double.NaN);
+    }
+
+    /** This row with the Newton direction at θ_t: its MINRES-QLP flag and iterations, r and r_H. */
+    public Iterate withDirection(MinresQlp.Flag flag, int solverIterations, double r, double rH) {
+        return new Iterate(t, loss, gradNormSq, alpha, flag, solverIterations, r, rH, gamma, candidates, seconds, hvps,
+                gradients, relres);
     }
 }

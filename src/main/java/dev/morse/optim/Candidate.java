@@ -1,4 +1,4 @@
-package dev.morse.newton;
+package dev.morse.optim;
 
 import dev.morse.krylov.MinresQlp;
 

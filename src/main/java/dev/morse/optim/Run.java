@@ -1,15 +1,16 @@
-package dev.morse.newton;
+package dev.morse.optim;
 
 import dev.morse.index.HessianRoute;
 import dev.morse.index.PointClass;
-import dev.morse.optim.StopReason;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The outcome of a critical-point run: the final θ, the per-iteration trace (one row per
- * iterate θ_0 … θ_T), why it stopped, warnings (e.g. a non-smooth loss), and for the Newton
- * methods the route their Hessian took and the measured costs it was chosen on (null for
- * methods without a Hessian operator, and for a run that ended before its first solve).
+ * The outcome of a run, of a critical-point method (newton) or an optimizer (optim) alike: the
+ * final θ, the per-iteration trace (one row per iterate θ_0 … θ_T), why it stopped, warnings
+ * (e.g. a non-smooth loss, or what stopped an optimizer), and for the Newton methods the route
+ * their Hessian took and the measured costs it was chosen on (null for methods without a
+ * Hessian operator, and for a run that ended before its first solve).
  */
 public record Run(String method, double[] theta, List<Iterate> trace, StopReason stop, List<String> warnings,
                   HessianRoute.Decision hessianRoute) {
@@ -27,6 +28,13 @@ public record Run(String method, double[] theta, List<Iterate> trace, StopReason
     @Override
     public double[] theta() {
         return theta.clone();
+    }
+
+    /** This run with its last row replaced. */
+    public Run withLast(Iterate row) {
+        List<Iterate> t = new ArrayList<>(trace);
+        t.set(t.size() - 1, row);
+        return new Run(method, theta, t, stop, warnings, hessianRoute);
     }
 
     public Iterate last() {
