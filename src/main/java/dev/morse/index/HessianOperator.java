@@ -336,6 +336,14 @@ public final class HessianOperator implements SymmetricOperator, AutoCloseable {
         return frob;
     }
 
+    /**
+     * Whether the matrix-free route's Hutchinson probes run as single HVPs (the measured costs
+     * found a block direction dearer than an HVP) rather than as one hvpBlock.
+     */
+    public boolean probesSingly() {
+        return costs != null && costs.probesSingly();
+    }
+
     private FrobeniusNorm hutchinson() {
         if (probeIn == null) {
             probeIn = be.alloc((long) probes * n);
@@ -350,6 +358,11 @@ public final class HessianOperator implements SymmetricOperator, AutoCloseable {
         if (dense) {
             // rows: out_j = H z_j, i.e. OUT = Z·H
             be.gemm(false, false, probes, n, n, 1.0, probeIn, 0, n, h, 0, n, 0.0, probeOut, 0, n);
+        } else if (probesSingly()) {
+            for (int j = 0; j < probes; j++) {
+                lin.hvp(probeIn, (long) j * n, probeOut, (long) j * n);
+            }
+            applications += probes;
         } else {
             lin.hvpBlock(probes, probeIn, 0, probeOut, 0);
             applications += probes;

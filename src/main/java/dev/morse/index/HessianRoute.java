@@ -9,13 +9,14 @@ import java.util.Locale;
  * product a gemv). {@code hessian: auto} chooses from measured costs, not from N alone:
  *
  * <pre>
- *   matrix-free step = m·t_hvp + norm                norm = probes·t_block   (Hutchinson)
+ *   matrix-free step = m·t_hvp + norm                norm = probes·min(t_block, t_hvp)   (Hutchinson)
  *   dense step       = N·t_block + m·t_gemv + norm'  norm' = probes·t_gemv  (Hutchinson on the assembled H)
  * </pre>
  *
  * with m the operator applications the step's MINRES-QLP solves are expected to take, t_hvp
  * one HVP, t_block one direction of an {@code hvpBlock} (assembly costs N of them), t_gemv one
- * dense product, and ‖H‖_F Hutchinson's with {@code probes} probes on either route. The dense
+ * dense product, and ‖H‖_F Hutchinson's with {@code probes} probes on either route (matrix-free:
+ * one hvpBlock, or single HVPs where those were measured cheaper per direction). The dense
  * route is only open while 8N² bytes fit {@link #DENSE_MEMORY_SHARE} of the memory available at
  * the probe. Where ‖H‖_F is exact ({@link HessianOperator#exactNorm}: N ≤
  * {@link HessianOperator#AUTO_DENSE_MAX_N}) both routes would assemble H for it, after which a
@@ -92,9 +93,23 @@ public final class HessianRoute {
             return n * blockPerDirection;
         }
 
+        /**
+         * Whether the Hutchinson probes run as single HVPs rather than one hvpBlock: when a block
+         * direction was measured dearer than an HVP (narrow networks: the stacked tangents of a
+         * block fall out of cache, while one HVP's stay in it). Unmeasured block: no.
+         */
+        public boolean probesSingly() {
+            return hvp < blockPerDirection;
+        }
+
+        /** Seconds per Hutchinson probe on the matrix-free route: the cheaper of a block direction and an HVP. */
+        public double probe() {
+            return probesSingly() ? hvp : blockPerDirection;
+        }
+
         /** Predicted seconds of one Newton step's Hessian work matrix-free, for m applications. */
         public double matrixFreeStep(long m) {
-            return m * hvp + probes * blockPerDirection;
+            return m * hvp + probes * probe();
         }
 
         /** Predicted seconds of one Newton step's Hessian work dense, for m applications. */

@@ -212,6 +212,36 @@ class HessianRouteTest {
     }
 
     @Test
+    void probesRunSinglyWhereABlockDirectionWasMeasuredDearer() {
+        Mlp mlp = mlpAbove256();
+        int n = mlp.nParams();
+        Costs blockCheaper = new Costs(n, 2.0, 1.0, 64, 0.0, 32, 8L * n * n, 0); // no dense budget: matrix-free
+        Costs hvpCheaper = new Costs(n, 1.0, 2.0, 64, 0.0, 32, 8L * n * n, 0);
+        assertFalse(blockCheaper.probesSingly());
+        assertTrue(hvpCheaper.probesSingly());
+        assertEquals(10 * 1.0 + 32 * 1.0, hvpCheaper.matrixFreeStep(10), 1e-12, "probes priced at the HVP");
+        assertEquals(10 * 2.0 + 32 * 1.0, blockCheaper.matrixFreeStep(10), 1e-12, "probes priced at the block");
+        try (Plan plan = Plan.compile(Objectives.smallMlpLoss(mlp, 25, 1), be);
+             HessianOperator byBlock = new HessianOperator(be, n, HessianOperator.Mode.AUTO);
+             HessianOperator singly = new HessianOperator(be, n, HessianOperator.Mode.AUTO)) {
+            byBlock.useProbe((op, l) -> blockCheaper);
+            singly.useProbe((op, l) -> hvpCheaper);
+            Linearization lin = plan.at(mlp.init(7));
+            assertEquals(Route.MATRIX_FREE, byBlock.choose(lin, n).route());
+            assertEquals(Route.MATRIX_FREE, singly.choose(lin, n).route());
+            byBlock.bind(lin);
+            singly.bind(lin);
+            assertFalse(byBlock.probesSingly());
+            assertTrue(singly.probesSingly());
+            FrobeniusNorm a = byBlock.frobeniusNorm();
+            FrobeniusNorm b = singly.frobeniusNorm();
+            assertEquals(32, byBlock.hvpCount());
+            assertEquals(32, singly.hvpCount(), "32 single HVPs, counted");
+            assertEquals(a.value(), b.value(), SAME_PRODUCT_TOL * a.value(), "the same probes, the same estimate");
+        }
+    }
+
+    @Test
     void bothRoutesGiveTheSameProductsAndHutchinsonNorm() {
         Mlp mlp = mlpAbove256();
         int n = mlp.nParams();
