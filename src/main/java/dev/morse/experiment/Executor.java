@@ -172,7 +172,12 @@ public final class Executor implements RunExecutor {
         }
         putNum(f, "final_r", last.r());
         putNum(f, "final_r_H", last.rH());
-        putNum(f, "max_r", run.maxR());
+        if (spec.record().flatness() == Spec.RecordSpec.Flatness.LAST) {
+            f.put("flatness", "last"); // r, r_H at the last iterate only: no max_r
+            f.putNull("max_r");
+        } else {
+            putNum(f, "max_r", run.maxR());
+        }
         putNum(f, "final_relres", run.finalRelres());
         putNum(f, "max_relres", run.maxRelresLeastSquares());
         putRoute(f, run.hessianRoute());

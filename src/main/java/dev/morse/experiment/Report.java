@@ -41,7 +41,7 @@ public final class Report {
     /** Per-method statistics over its records. */
     public record MethodStats(String method, int runs, int critical, int flat, int other, int failed,
                               double seconds, int[] maxRAbove, int finalRFlat, int analyticMatches,
-                              boolean analytic) {
+                              boolean analytic, int maxRMissing) {
         public double fraction(int k) {
             return runs == 0 ? Double.NaN : (double) k / runs;
         }
@@ -73,6 +73,7 @@ public final class Report {
             double secs = 0;
             int[] above = new int[R_LEVELS.length];
             int finalRFlat = 0;
+            int maxRMissing = 0;
             for (ObjectNode r : e.getValue()) {
                 PointClass pc = PointClass.fromKey(textStatus(r));
                 if (pc == PointClass.CRITICAL) {
@@ -89,6 +90,9 @@ public final class Report {
                         && r.path("final_r").asDouble(Double.NaN) > PointClass.Criteria.defaults().flatR()) {
                     finalRFlat++;
                 }
+                if (r.path("flatness").asText("every").equals("last")) {
+                    maxRMissing++;
+                }
                 double maxR = r.path("max_r").asDouble(Double.NaN);
                 for (int i = 0; i < R_LEVELS.length; i++) {
                     if (maxR >= R_LEVELS[i]) {
@@ -103,7 +107,7 @@ public final class Report {
                 }
             }
             out.add(new MethodStats(e.getKey(), e.getValue().size(), crit, flat, other, failed, secs, above,
-                    finalRFlat, matches, analytic));
+                    finalRFlat, matches, analytic, maxRMissing));
         }
         return out;
     }
@@ -151,6 +155,11 @@ public final class Report {
             sb.append("| ").append(s.method());
             for (int i = 0; i < R_LEVELS.length; i++) {
                 int k = s.maxRAbove()[i];
+                if (s.maxRMissing() > 0) {
+                    // record.flatness: last: r at the last iterate only, so no max over the run
+                    sb.append(" | – (").append(s.maxRMissing()).append(" runs with r at the last iterate only)");
+                    continue;
+                }
                 sb.append(" | ").append(k).append('/').append(s.runs()).append(" (").append(pct(s, k)).append(')');
             }
             sb.append(" | ").append(s.finalRFlat()).append('/').append(s.runs()).append(" (")

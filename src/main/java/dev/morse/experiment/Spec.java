@@ -70,9 +70,15 @@ public record Spec(String name, String description, long seed, Backends.Choice b
      * whose classification a record's {@code status} is.
      */
     public record RecordSpec(boolean traces, boolean spectrum, boolean theta, int spectrumMaxN, double[] cutoffs,
-                             Status status) {
+                             Status status, Flatness flatness) {
         /** The thesis text's definitions (‖g‖² < 1e-10; r with ‖H‖_F, r_H) or the papers' figures'. */
         public enum Status { TEXT, FIGURES }
+
+        /**
+         * Newton-MR's r and r_H (with ‖H‖_F) at every iterate, or at the last only (the figures'
+         * relres is at every iterate either way; max_r is then not recorded).
+         */
+        public enum Flatness { EVERY, LAST }
 
         public RecordSpec {
             cutoffs = cutoffs.clone();
@@ -80,7 +86,7 @@ public record Spec(String name, String description, long seed, Backends.Choice b
 
         /** With {@code status: text}, the thesis text's definitions. */
         public RecordSpec(boolean traces, boolean spectrum, boolean theta, int spectrumMaxN, double[] cutoffs) {
-            this(traces, spectrum, theta, spectrumMaxN, cutoffs, Status.TEXT);
+            this(traces, spectrum, theta, spectrumMaxN, cutoffs, Status.TEXT, Flatness.EVERY);
         }
 
         @Override
@@ -146,6 +152,18 @@ public record Spec(String name, String description, long seed, Backends.Choice b
                     + "have none: it then tabulates the analytic critical points)");
         }
         RecordSpec record = record(s.objOrEmpty("record"));
+        if (record.flatness() == RecordSpec.Flatness.LAST) {
+            for (int i = 0; i < methods.size(); i++) {
+                MethodSpec ms = methods.get(i);
+                if (ms.options() instanceof MethodOptions.NewtonMrMethod nm) {
+                    methods.set(i, new MethodSpec(ms.name(), ms.kind(), ms.runs(), ms.iterations(),
+                            new MethodOptions.NewtonMrMethod(nm.options().withFlatnessEveryIterate(false))));
+                } else if (ms.kind() == MethodKind.DAMPED_NEWTON) {
+                    throw new SpecException("record.flatness", "last is for newton-mr (damped newton computes r and r_H "
+                            + "of every candidate step); remove it or the damped-newton method '" + ms.name() + "'");
+                }
+            }
+        }
         IndexSpec index = index(s.has("index"), s.objOrEmpty("index"));
         s.done();
         String canonical = tree.toString();
@@ -418,7 +436,8 @@ public record Spec(String name, String description, long seed, Backends.Choice b
     private static RecordSpec record(SpecNode r) {
         RecordSpec rs = new RecordSpec(r.bool("traces", true), r.bool("spectrum", true), r.bool("theta", false),
                 r.integer("spectrum_max_n", 4000, 0, 1 << 20), r.thresholds("cutoffs"),
-                r.choice("status", RecordSpec.Status.TEXT, RecordSpec.Status.class));
+                r.choice("status", RecordSpec.Status.TEXT, RecordSpec.Status.class),
+                r.choice("flatness", RecordSpec.Flatness.EVERY, RecordSpec.Flatness.class));
         r.done();
         return rs;
     }

@@ -51,7 +51,7 @@ public final class NewtonMr implements AutoCloseable {
      */
     public record Options(int maxIterations, double alpha, double beta, double rho, double rhoPrime,
                           double minStep, double gradNormSqFloor, MinresQlp.Options solver,
-                          HessianOperator.Mode hessian) {
+                          HessianOperator.Mode hessian, boolean flatnessEveryIterate) {
         public Options {
             if (maxIterations < 0) {
                 throw new IllegalArgumentException("newton-mr: maxIterations must be ≥ 0, got " + maxIterations);
@@ -82,7 +82,7 @@ public final class NewtonMr implements AutoCloseable {
             return new Options(500, 0.1, 0.5, 0.1, 0.5, 0.0, 1e-30,
                     MinresQlp.Options.defaults().withRtol(5e-4).withMaxit(0).withMaxxnorm(1e4)
                             .withAcondlim(1e7).withTrancond(1e4),
-                    HessianOperator.Mode.AUTO);
+                    HessianOperator.Mode.AUTO, true);
         }
 
         /** As {@link #defaults()} with MINRES-QLP rtol 1e-10 (the deep linear autoencoder, Fig 3.2). */
@@ -92,27 +92,37 @@ public final class NewtonMr implements AutoCloseable {
         }
 
         public Options withMaxIterations(int v) {
-            return new Options(v, alpha, beta, rho, rhoPrime, minStep, gradNormSqFloor, solver, hessian);
+            return new Options(v, alpha, beta, rho, rhoPrime, minStep, gradNormSqFloor, solver, hessian, flatnessEveryIterate);
         }
 
         public Options withGradNormSqFloor(double v) {
-            return new Options(maxIterations, alpha, beta, rho, rhoPrime, minStep, v, solver, hessian);
+            return new Options(maxIterations, alpha, beta, rho, rhoPrime, minStep, v, solver, hessian, flatnessEveryIterate);
         }
 
         public Options withSolver(MinresQlp.Options v) {
-            return new Options(maxIterations, alpha, beta, rho, rhoPrime, minStep, gradNormSqFloor, v, hessian);
+            return new Options(maxIterations, alpha, beta, rho, rhoPrime, minStep, gradNormSqFloor, v, hessian, flatnessEveryIterate);
         }
 
         public Options withHessian(HessianOperator.Mode v) {
-            return new Options(maxIterations, alpha, beta, rho, rhoPrime, minStep, gradNormSqFloor, solver, v);
+            return new Options(maxIterations, alpha, beta, rho, rhoPrime, minStep, gradNormSqFloor, solver, v, flatnessEveryIterate);
         }
 
         public Options withLineSearch(double alpha0, double beta0, double rho0, double rhoPrime0) {
-            return new Options(maxIterations, alpha0, beta0, rho0, rhoPrime0, minStep, gradNormSqFloor, solver, hessian);
+            return new Options(maxIterations, alpha0, beta0, rho0, rhoPrime0, minStep, gradNormSqFloor, solver, hessian, flatnessEveryIterate);
+        }
+
+        /**
+         * r and r_H (thesis Eq 3.36-3.37, with ‖H‖_F) at every iterate (true, the default) or only
+         * at the last one, which its classification needs. The steps do not depend on them, so a
+         * run is the same either way but for the r, r_H columns of its trace; off, each step saves
+         * the Hutchinson estimate of ‖H‖_F (32 HVPs), most of a late step's work.
+         */
+        public Options withFlatnessEveryIterate(boolean v) {
+            return new Options(maxIterations, alpha, beta, rho, rhoPrime, minStep, gradNormSqFloor, solver, hessian, v);
         }
 
         public Options withMinStep(double v) {
-            return new Options(maxIterations, alpha, beta, rho, rhoPrime, v, gradNormSqFloor, solver, hessian);
+            return new Options(maxIterations, alpha, beta, rho, rhoPrime, v, gradNormSqFloor, solver, hessian, flatnessEveryIterate);
         }
     }
 
@@ -208,11 +218,14 @@ public final class NewtonMr implements AutoCloseable {
             MinresQlp.Stats st = MinresQlp.solve(h, b, 0, opt.solver(), ws);
             final DArray p = ws.x();
             final double gNorm = Math.sqrt(s);
-            final Flatness fl = Flatness.of(st.rnorm(), st.Arnorm(), st.xnorm(), gNorm, h.frobeniusNorm());
+            final boolean last = t >= opt.maxIterations();
+            // r, r_H need ‖H‖_F (Hutchinson above N = 256): at every iterate, or at the last only
+            Flatness fl = opt.flatnessEveryIterate() || last
+                    ? Flatness.of(st.rnorm(), st.Arnorm(), st.xnorm(), gNorm, h.frobeniusNorm()) : null;
             if (t == 0) {
                 route = h.revise(route, st.iterations()); // from the next binding on
             }
-            if (t >= opt.maxIterations()) {
+            if (last) {
                 // the cap: no step, but the last iterate's r and r_H for its classification
                 rec.add(row(t, loss, s, Double.NaN, st.flag(), st.iterations(), fl.r(), fl.rH(), st.relres(), hvp0));
                 stop = StopReason.ITERATION_CAP;
@@ -222,8 +235,15 @@ public final class NewtonMr implements AutoCloseable {
             final double slope = -s - be.dot(n, lin.gradient(), 0, ws.residual(), 0);
             // α ← BTLS(...)   (Alg 13 line 9, Alg 12)
             final double alpha = backtrack(p, s, slope, alphaStart);
-            rec.add(row(t, loss, s, alpha, st.flag(), st.iterations(), fl.r(), fl.rH(), st.relres(), hvp0));
-            if (alpha == 0 || noMove(p, alpha)) {
+            final boolean stuck = alpha == 0 || noMove(p, alpha);
+            if (stuck && fl == null) {
+                // the last iterate after all: its H again (the line search moved the linearization on)
+                h.bind(linearize(theta));
+                fl = Flatness.of(st.rnorm(), st.Arnorm(), st.xnorm(), gNorm, h.frobeniusNorm());
+            }
+            rec.add(row(t, loss, s, alpha, st.flag(), st.iterations(), fl == null ? Double.NaN : fl.r(),
+                    fl == null ? Double.NaN : fl.rH(), st.relres(), hvp0));
+            if (stuck) {
                 stop = StopReason.THETA_UNCHANGED; // θ_{t+1} == θ_t (Alg 13 line 11)
                 break;
             }
