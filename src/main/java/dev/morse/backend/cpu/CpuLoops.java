@@ -44,8 +44,16 @@ final class CpuLoops {
 
     /** One kernel over a range of units (elements or rows); its operands are in its fields. */
     abstract static class Kernel {
+        private final long minSplit;
+
+        Kernel(long minSplit) {
+            this.minSplit = minSplit;
+        }
+
         /** Elements from which a call may run on two threads ({@link CpuSplit}); reductions never do. */
-        abstract long minSplit();
+        long minSplit() {
+            return minSplit;
+        }
 
         /** Elements per unit (1, or the columns of a row kernel). */
         int width() {
@@ -58,6 +66,10 @@ final class CpuLoops {
 
     /** A kernel over elements: the driver hands it [j, j + m) a tile at a time. */
     abstract static class Flat extends Kernel {
+        Flat(long minSplit) {
+            super(minSplit);
+        }
+
         @Override
         final void run(CpuLoops l, int lo, int hi) {
             for (int j = lo; j < hi; j += TILE) {
@@ -75,6 +87,10 @@ final class CpuLoops {
      */
     abstract static class Rows extends Kernel {
         int cols;
+
+        Rows(long minSplit) {
+            super(minSplit);
+        }
 
         @Override
         final int width() {
@@ -133,6 +149,10 @@ final class CpuLoops {
         private DoubleBuffer y;
         private int yo;
 
+        Scale() {
+            super(CpuSplit.MIN_SPLIT_ARITHMETIC);
+        }
+
         Scale set(double av, DoubleBuffer xb, int xoff, double be, DoubleBuffer yb, int yoff) {
             a = av;
             x = xb;
@@ -141,11 +161,6 @@ final class CpuLoops {
             y = yb;
             yo = yoff;
             return this;
-        }
-
-        @Override
-        long minSplit() {
-            return CpuSplit.MIN_SPLIT_ARITHMETIC;
         }
 
         @Override
@@ -191,6 +206,10 @@ final class CpuLoops {
         private DoubleBuffer d2;
         private int d2o;
 
+        Unary() {
+            super(CpuSplit.MIN_SPLIT);
+        }
+
         Unary set(UnaryFn fn, int pp, DoubleBuffer xb, int xoff, DoubleBuffer yb, int yoff,
                   DoubleBuffer d1b, int d1off, DoubleBuffer d2b, int d2off) {
             f = fn;
@@ -204,11 +223,6 @@ final class CpuLoops {
             d2 = d2b;
             d2o = d2off;
             return this;
-        }
-
-        @Override
-        long minSplit() {
-            return CpuSplit.MIN_SPLIT;
         }
 
         @Override
@@ -243,6 +257,10 @@ final class CpuLoops {
         private DoubleBuffer z;
         private int zo;
 
+        Mul() {
+            super(CpuSplit.MIN_SPLIT_ARITHMETIC);
+        }
+
         Mul set(double al, DoubleBuffer xb, int xoff, DoubleBuffer yb, int yoff, double be, DoubleBuffer zb, int zoff) {
             alpha = al;
             x = xb;
@@ -253,11 +271,6 @@ final class CpuLoops {
             z = zb;
             zo = zoff;
             return this;
-        }
-
-        @Override
-        long minSplit() {
-            return CpuSplit.MIN_SPLIT_ARITHMETIC;
         }
 
         @Override
@@ -304,6 +317,10 @@ final class CpuLoops {
         private DoubleBuffer z;
         private int zo;
 
+        Mul2() {
+            super(CpuSplit.MIN_SPLIT_ARITHMETIC);
+        }
+
         Mul2 set(DoubleBuffer ab, int aoff, DoubleBuffer xb, int xoff, DoubleBuffer bb, int boff,
                  DoubleBuffer yb, int yoff, double be, DoubleBuffer zb, int zoff) {
             a = ab;
@@ -318,11 +335,6 @@ final class CpuLoops {
             z = zb;
             zo = zoff;
             return this;
-        }
-
-        @Override
-        long minSplit() {
-            return CpuSplit.MIN_SPLIT_ARITHMETIC;
         }
 
         @Override
@@ -356,16 +368,15 @@ final class CpuLoops {
         private int xo;
         double sum;
 
+        Sum() {
+            super(Long.MAX_VALUE);
+        }
+
         Sum set(DoubleBuffer xb, int xoff) {
             x = xb;
             xo = xoff;
             sum = 0.0;
             return this;
-        }
-
-        @Override
-        long minSplit() {
-            return Long.MAX_VALUE;
         }
 
         @Override
@@ -394,6 +405,10 @@ final class CpuLoops {
         private int zo;
         private AfterBias then;
         private boolean transcendental;
+
+        BiasRows() {
+            super(CpuSplit.MIN_SPLIT_ARITHMETIC);
+        }
 
         BiasRows set(int c, double al, DoubleBuffer bb, int boff, DoubleBuffer zb, int zoff, AfterBias next) {
             cols = c;
@@ -445,6 +460,10 @@ final class CpuLoops {
         private DoubleBuffer y;
         private int yo;
 
+        ColumnSums() {
+            super(Long.MAX_VALUE);
+        }
+
         ColumnSums set(int c, double al, DoubleBuffer xb, int xoff, double be, DoubleBuffer yb, int yoff) {
             cols = c;
             alpha = al;
@@ -454,11 +473,6 @@ final class CpuLoops {
             y = yb;
             yo = yoff;
             return this;
-        }
-
-        @Override
-        long minSplit() {
-            return Long.MAX_VALUE;
         }
 
         @Override
@@ -504,6 +518,10 @@ final class CpuLoops {
         private DoubleBuffer dp;
         private int dpo;
 
+        SoftmaxJvp() {
+            super(CpuSplit.MIN_SPLIT_ARITHMETIC);
+        }
+
         SoftmaxJvp set(int c, DoubleBuffer pb, int poff, DoubleBuffer dzb, int dzoff, double al, double be,
                        DoubleBuffer dpb, int dpoff) {
             cols = c;
@@ -516,11 +534,6 @@ final class CpuLoops {
             dp = dpb;
             dpo = dpoff;
             return this;
-        }
-
-        @Override
-        long minSplit() {
-            return CpuSplit.MIN_SPLIT_ARITHMETIC;
         }
 
         @Override
@@ -584,6 +597,10 @@ final class CpuLoops {
         private int go;
         double total;
 
+        SoftmaxCrossEntropy() {
+            super(Long.MAX_VALUE);
+        }
+
         SoftmaxCrossEntropy set(int c, DoubleBuffer zb, int zoff, int[] labels, DoubleBuffer pb, int poff,
                                 DoubleBuffer gb, int goff) {
             cols = c;
@@ -596,11 +613,6 @@ final class CpuLoops {
             go = goff;
             total = 0.0;
             return this;
-        }
-
-        @Override
-        long minSplit() {
-            return Long.MAX_VALUE;
         }
 
         @Override
