@@ -59,9 +59,7 @@ public final class Affine extends Primitive {
     public void vjp(Exec e) {
         mm.vjp(e);
         if (e.active(2)) {
-            Buf zb = e.ybar();
-            Buf bb = e.xbar(2);
-            e.b.columnSums(zb.rows, zb.cols, 1, 1.0, zb.a, zb.off, e.beta(2), bb.a, bb.off);
+            AddBias.biasBar(e, 1, e.ybar(), e.beta(2), e.xbar(2));
         }
     }
 
@@ -69,9 +67,7 @@ public final class Affine extends Primitive {
     public void tvjp(Exec e, int k) {
         mm.tvjp(e, k);
         if (e.active(2)) {
-            Buf zbd = e.ybardot();
-            Buf bb = e.xbardot(2);
-            e.b.columnSums(zbd.rows, zbd.cols, k, 1.0, zbd.a, zbd.off, e.tbeta(2), bb.a, bb.off);
+            AddBias.biasBar(e, k, e.ybardot(), e.tbeta(2), e.xbardot(2));
         }
     }
 }

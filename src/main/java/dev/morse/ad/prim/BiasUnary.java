@@ -17,6 +17,7 @@ import dev.morse.ad.Shape;
  * depends on θ; the arithmetic is that of the unfused pair, bit for bit.
  */
 public final class BiasUnary extends Primitive {
+    private static final AddBias SHAPE = new AddBias();
     private final Unary f;
 
     public BiasUnary(Unary f) {
@@ -35,10 +36,7 @@ public final class BiasUnary extends Primitive {
 
     @Override
     public Shape shape(Shape[] in) {
-        if (in[1].rows() != 1 || in[1].cols() != in[0].cols()) {
-            throw shapeError("bias must be 1×" + in[0].cols(), in[0], in[1]);
-        }
-        return in[0];
+        return SHAPE.shape(in); // that of x + 1bᵀ
     }
 
     @Override
@@ -75,9 +73,7 @@ public final class BiasUnary extends Primitive {
     public void vjp(Exec e) {
         f.vjp(e);
         if (e.active(1)) {
-            Buf zb = e.xbar(0);
-            Buf bb = e.xbar(1);
-            e.b.columnSums(zb.rows, zb.cols, 1, 1.0, zb.a, zb.off, e.beta(1), bb.a, bb.off);
+            AddBias.biasBar(e, 1, e.xbar(0), e.beta(1), e.xbar(1));
         }
     }
 
@@ -85,9 +81,7 @@ public final class BiasUnary extends Primitive {
     public void tvjp(Exec e, int k) {
         f.tvjp(e, k);
         if (e.active(1)) {
-            Buf zbd = e.xbardot(0);
-            Buf bb = e.xbardot(1);
-            e.b.columnSums(zbd.rows, zbd.cols, k, 1.0, zbd.a, zbd.off, e.tbeta(1), bb.a, bb.off);
+            AddBias.biasBar(e, k, e.xbardot(0), e.tbeta(1), e.xbardot(1));
         }
     }
 }

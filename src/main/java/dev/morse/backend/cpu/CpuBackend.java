@@ -112,15 +112,26 @@ public final class CpuBackend implements Backend {
     }
 
     private static CpuArray c(DArray a) {
-        if (!(a instanceof CpuArray)) {
-            throw new IllegalArgumentException("array of backend "
-                    + (a == null ? "null" : a.backend().name()) + " passed to the cpu backend");
-        }
-        CpuArray ca = (CpuArray) a;
-        if (ca.closed()) {
-            throw new IllegalStateException("cpu array used after close");
-        }
+        CpuArray ca = a instanceof CpuArray x ? x : null;
+        mine(ca, a == null ? null : a.backend(), "array", ca != null && ca.closed());
         return ca;
+    }
+
+    private static CpuIntArray ci(IArray a) {
+        CpuIntArray ca = a instanceof CpuIntArray x ? x : null;
+        mine(ca, a == null ? null : a.backend(), "int array", ca != null && ca.closed());
+        return ca;
+    }
+
+    /** Throws unless {@code a} (null: another backend's, {@code from}) is a live array of this backend. */
+    private static void mine(Object a, Backend from, String kind, boolean closed) {
+        if (a == null) {
+            throw new IllegalArgumentException(kind + " of backend "
+                    + (from == null ? "null" : from.name()) + " passed to the cpu backend");
+        }
+        if (closed) {
+            throw new IllegalStateException("cpu " + kind + " used after close");
+        }
     }
 
     private static DoubleBuffer b(DArray a) {
@@ -152,18 +163,6 @@ public final class CpuBackend implements Backend {
         allocations++;
         liveBytes += 4L * n;
         return a;
-    }
-
-    private static CpuIntArray ci(IArray a) {
-        if (!(a instanceof CpuIntArray)) {
-            throw new IllegalArgumentException("int array of backend "
-                    + (a == null ? "null" : a.backend().name()) + " passed to the cpu backend");
-        }
-        CpuIntArray ca = (CpuIntArray) a;
-        if (ca.closed()) {
-            throw new IllegalStateException("cpu int array used after close");
-        }
-        return ca;
     }
 
     void released(long bytes) {
