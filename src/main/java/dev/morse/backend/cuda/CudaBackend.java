@@ -406,10 +406,7 @@ public final class CudaBackend implements Backend {
         live();
         CudaArray xa = c(x);
         CudaArray ya = c(y);
-        KernelOps.nonNegative(n, "n");
-        KernelOps.range(xa, xo, n, "copy x");
-        KernelOps.range(ya, yo, n, "copy y");
-        if (n == 0 || (xa == ya && xo == yo)) {
+        if (!KernelOps.flat(n, xa, xo, "copy x", ya, yo, "copy y") || (xa == ya && xo == yo)) {
             return;
         }
         if (xa == ya && Math.abs(xo - yo) < n) {
@@ -449,9 +446,7 @@ public final class CudaBackend implements Backend {
         live();
         CudaArray xa = c(x);
         CudaArray ya = c(y);
-        KernelOps.nonNegative(n, "n");
-        KernelOps.range(xa, xo, n, "axpy x");
-        KernelOps.range(ya, yo, n, "axpy y");
+        KernelOps.flat(n, xa, xo, "axpy x", ya, yo, "axpy y");
         alpha[0] = a;
         for (long s = 0; s < n; s += INT_CHUNK) {
             int len = (int) Math.min(INT_CHUNK, n - s);
@@ -470,9 +465,7 @@ public final class CudaBackend implements Backend {
         live();
         CudaArray xa = c(x);
         CudaArray ya = c(y);
-        KernelOps.nonNegative(n, "n");
-        KernelOps.range(xa, xo, n, "dot x");
-        KernelOps.range(ya, yo, n, "dot y");
+        KernelOps.flat(n, xa, xo, "dot x", ya, yo, "dot y");
         double sum = 0.0;
         for (long s = 0; s < n; s += INT_CHUNK) {
             int len = (int) Math.min(INT_CHUNK, n - s);
