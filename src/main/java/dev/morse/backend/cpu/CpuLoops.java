@@ -72,9 +72,14 @@ final class CpuLoops {
 
         @Override
         final void run(CpuLoops l, int lo, int hi) {
+            begin(l);
             for (int j = lo; j < hi; j += TILE) {
                 tile(l, j, Math.min(TILE, hi - j));
             }
+        }
+
+        /** Before the first tile (on each thread). */
+        void begin(CpuLoops l) {
         }
 
         abstract void tile(CpuLoops l, int j, int m);
@@ -164,13 +169,18 @@ final class CpuLoops {
         }
 
         @Override
+        void begin(CpuLoops l) {
+            if (x == null && beta == 0.0) {
+                java.util.Arrays.fill(l.t1, a); // a fill: the tile of a's, once
+            }
+        }
+
+        @Override
         void tile(CpuLoops l, int j, int m) {
             double[] xt = l.t0;
             double[] yt = l.t1;
             if (x == null) {
-                if (beta == 0.0) {
-                    java.util.Arrays.fill(yt, 0, m, a);
-                } else {
+                if (beta != 0.0) {
                     y.get(yo + j, yt, 0, m);
                     for (int e = 0; e < m; e++) {
                         yt[e] = beta * yt[e] + a;
@@ -289,7 +299,13 @@ final class CpuLoops {
 
         private void product(CpuLoops l, double[] xt, double[] yt, int j, int m) {
             double[] zt = l.t2;
-            if (beta == 0.0) {
+            double alpha = this.alpha;
+            double beta = this.beta;
+            if (beta == 0.0 && alpha == 1.0) { // 1·x is x to the bit: one multiply fewer per element
+                for (int e = 0; e < m; e++) {
+                    zt[e] = xt[e] * yt[e];
+                }
+            } else if (beta == 0.0) {
                 for (int e = 0; e < m; e++) {
                     zt[e] = alpha * xt[e] * yt[e];
                 }
@@ -429,19 +445,32 @@ final class CpuLoops {
 
         @Override
         void begin(CpuLoops l) {
-            b.get(bo, l.row(cols), 0, cols);
+            if (cols <= TILE) {
+                b.get(bo, l.row(cols), 0, cols); // whole rows: the bias row once
+            }
         }
 
         @Override
         void tile(CpuLoops l, int at, int c0, int width, int nr) {
             double[] zt = l.t0;
             double[] bt = l.row;
+            if (width < cols) { // a segment of a wide row: its part of the bias
+                bt = l.t4;
+                b.get(bo + c0, bt, 0, width);
+            }
+            double al = alpha;
             int m = nr * width;
             z.get(zo + at, zt, 0, m);
             for (int q = 0; q < nr; q++) {
                 int base = q * width;
-                for (int c = 0; c < width; c++) {
-                    zt[base + c] = zt[base + c] + alpha * bt[c0 + c];
+                if (al == 1.0) { // 1·b is b to the bit: one multiply fewer per element
+                    for (int c = 0; c < width; c++) {
+                        zt[base + c] = zt[base + c] + bt[c];
+                    }
+                } else {
+                    for (int c = 0; c < width; c++) {
+                        zt[base + c] = zt[base + c] + al * bt[c];
+                    }
                 }
             }
             z.put(zo + at, zt, 0, m);
@@ -538,6 +567,12 @@ final class CpuLoops {
 
         @Override
         void wideRow(CpuLoops l, int r) {
+            DoubleBuffer p = this.p;
+            DoubleBuffer dz = this.dz;
+            DoubleBuffer dp = this.dp;
+            double alpha = this.alpha;
+            double beta = this.beta;
+            int cols = this.cols;
             int pi = po + r * cols;
             int zi = dzo + r * cols;
             int oi = dpo + r * cols;
