@@ -20,14 +20,11 @@ public final class Exec {
     private final double[][] tbeta;
     private final boolean[] active;
     private final IArray[] labels;
-    private final int[] fusedBias;
-    private final boolean[] biasDeferred;
     private boolean linearizing;
     private Node n;
 
     Exec(Backend b, Node[] nodes, Buf[] val, Buf[] adj, Buf[] tan, Buf[] tadj, Buf[][] scratch,
-         double[][] beta, double[][] tbeta, boolean[] active, IArray[] labels,
-         int[] fusedBias, boolean[] biasDeferred) {
+         double[][] beta, double[][] tbeta, boolean[] active, IArray[] labels) {
         this.b = b;
         this.nodes = nodes;
         this.val = val;
@@ -39,8 +36,6 @@ public final class Exec {
         this.tbeta = tbeta;
         this.active = active;
         this.labels = labels;
-        this.fusedBias = fusedBias;
-        this.biasDeferred = biasDeferred;
     }
 
     void at(Node node, boolean lin) {
@@ -110,31 +105,6 @@ public final class Exec {
 
     public Buf scratch(int j) {
         return scratch[n.id()][j];
-    }
-
-    /**
-     * For an affine node: true if its bias add is left to its only consumer, an elementwise
-     * function that adds it fused with the activation (and the bias tangent fused with the
-     * derivative product).
-     */
-    public boolean biasDeferred() {
-        return biasDeferred[n.id()];
-    }
-
-    /** For an elementwise node fused with the affine node producing its input: that node's bias value, else null. */
-    public Buf fusedBias() {
-        int i = fusedBias[n.id()];
-        return i < 0 ? null : val[nodes[i].inputs()[2]];
-    }
-
-    /** The fused bias's tangent (k blocks of 1×cols), or null if not fused or the bias does not depend on θ. */
-    public Buf fusedBiasDot() {
-        int i = fusedBias[n.id()];
-        if (i < 0) {
-            return null;
-        }
-        int bias = nodes[i].inputs()[2];
-        return active[bias] ? tan[bias] : null;
     }
 
     public IArray labels(int index) {

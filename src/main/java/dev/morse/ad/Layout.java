@@ -8,24 +8,31 @@ import java.util.List;
  * What a plan allocates for a program, decided in one place: which nodes depend on θ (they get
  * an adjoint, k tangent blocks and k tangent-adjoint blocks), which own a value array (all but
  * θ and its slices, which are views into θ), each rule's scratch, and the θ-sized vectors (θ, its
- * gradient, k directions, k HVPs). The {@link Plan} constructor allocates by it and
- * {@link Plan#estimateBytes} counts it, so the estimate is the allocation.
+ * gradient, k directions, k HVPs), for the node list a plan runs (after the {@link Fusion}
+ * rewrite). The {@link Plan} constructor allocates by it and {@link Plan#estimateBytes} counts
+ * it, so the estimate is the allocation.
  */
 final class Layout {
     private final Program program;
     private final List<Node> nodes;
     private final boolean[] active;
 
-    Layout(Program program) {
+    Layout(Program program, List<Node> nodes) {
         this.program = program;
-        this.nodes = program.nodes();
-        this.active = new boolean[nodes.size()];
+        this.nodes = nodes;
+        this.active = activity(nodes);
+    }
+
+    /** Which nodes depend on θ, indexed by id. */
+    static boolean[] activity(List<Node> nodes) {
+        boolean[] active = new boolean[nodes.size()];
         for (Node nd : nodes) {
             active[nd.id()] = nd.prim() instanceof Theta;
             for (int in : nd.inputs()) {
                 active[nd.id()] |= active[in];
             }
         }
+        return active;
     }
 
     /** A copy of the activity flags, indexed by node id. */

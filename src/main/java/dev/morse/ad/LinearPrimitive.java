@@ -74,6 +74,15 @@ public abstract class LinearPrimitive extends Primitive {
         return tangent ? e.xbardot(s) : e.xbar(s);
     }
 
+    /** y ← x over n elements, or y ← 0 when x is null (an input without tangent). */
+    protected static void copyOrZero(Exec e, Buf x, Buf y, long n) {
+        if (x != null) {
+            e.b.copy(n, x.a, x.off, y.a, y.off);
+        } else {
+            e.b.fill(n, 0.0, y.a, y.off);
+        }
+    }
+
     /** β for the write to input s's (tangent) adjoint: 0 for its first writer, 1 afterwards. */
     protected static double beta(Exec e, int s, boolean tangent) {
         return tangent ? e.tbeta(s) : e.beta(s);

@@ -90,13 +90,14 @@ public final class Plan implements Objective {
         this.program = program;
         this.b = b;
         this.opt = opt;
-        List<Node> list = program.nodes();
-        this.nodes = list.toArray(new Node[0]);
+        Fusion fusion = Fusion.of(program, opt.fuse());
+        this.fusedLayers = fusion.layers;
+        this.nodes = fusion.nodes.toArray(new Node[0]);
         this.n = program.nParams();
         this.loss = program.loss();
         int count = nodes.length;
 
-        Layout layout = new Layout(program);
+        Layout layout = new Layout(program, fusion.nodes);
         active = layout.activeFlags();
         if (!active[loss]) {
             throw new IllegalArgumentException("the loss does not depend on θ");
@@ -110,9 +111,6 @@ public final class Plan implements Objective {
                 }
             }
         }
-
-        Fusion fusion = Fusion.of(nodes, loss, opt.fuse());
-        this.fusedLayers = fusion.layers;
 
         // block capacity from the k-dependent memory
         long perK = 8 * layout.wordsPerDirection();
@@ -191,8 +189,7 @@ public final class Plan implements Objective {
                 owned.add(labels[j]);
                 b.uploadInt(lab.get(j), 0, labels[j], 0, lab.get(j).length);
             }
-            exec = new Exec(b, nodes, val, adj, tan, tadj, scratch, beta, beta, active, labels,
-                    fusion.fusedBias, fusion.biasDeferred);
+            exec = new Exec(b, nodes, val, adj, tan, tadj, scratch, beta, beta, active, labels);
         } catch (RuntimeException | Error ex) {
             close();
             throw ex;
@@ -215,10 +212,16 @@ public final class Plan implements Objective {
     /**
      * Device bytes a plan for this program would allocate with block capacity k (θ-sized
      * vectors, values, adjoints, k tangents and tangent-adjoints, rule scratch, labels):
-     * exactly the bytes of the arrays the constructor allocates (a test holds it to that).
+     * exactly the bytes of the arrays the constructor allocates with the default options (a
+     * test holds it to that).
      */
     public static long estimateBytes(Program program, int k) {
-        return new Layout(program).bytes(k);
+        return estimateBytes(program, k, Options.defaults());
+    }
+
+    /** {@link #estimateBytes(Program, int)} for a plan compiled with {@code options}. */
+    public static long estimateBytes(Program program, int k, Options options) {
+        return new Layout(program, Fusion.of(program, options.fuse()).nodes).bytes(k);
     }
 
     public Program program() {

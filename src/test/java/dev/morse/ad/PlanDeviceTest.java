@@ -132,6 +132,31 @@ class PlanDeviceTest {
         }
     }
 
+    @Test
+    void aConstantBiasFusesAndAConstantProductDoesNotAndNeitherChangesABit() {
+        try (Backend b = new CpuBackend()) {
+            Random r = new Random(9);
+            Tracer t = new Tracer(4 * 3 + 3);
+            Value x = t.data("x", GradCheck.gaussian(r, 5 * 4, 1.0), 5, 4);
+            Value c = t.data("c", GradCheck.gaussian(r, 3, 1.0), 1, 3);
+            Value w = t.data("w", GradCheck.gaussian(r, 4 * 3, 1.0), 4, 3);
+            // layer 1: W from θ, a constant bias (ẋ gets no ḃ); layer 2: a constant product, the bias from θ
+            Value h = x.affine(t.param(0, 4, 3), c).tanh();
+            Value g = x.affine(w, t.param(12, 1, 3)).sigmoid();
+            Program p = t.program(h.mul(g).square().sum());
+            Plan.Options off = Plan.Options.defaults().withFusion(false);
+            try (Plan plan = Plan.compile(p, b); Plan ref = Plan.compile(p, b, off)) {
+                assertEquals(1, plan.fusedLayers(), "only the layer whose product depends on θ");
+                assertSame(compute(b, ref, 10), compute(b, plan, 10));
+            }
+            long before = b.liveBytes();
+            try (Plan ref = Plan.compile(p, b, off.withMaxBlock(2))) {
+                assertEquals(Plan.estimateBytes(p, 2, off), b.liveBytes() - before, "unfused estimate vs allocation");
+                assertEquals(Plan.estimateBytes(p, 2), Plan.estimateBytes(p, 2, off), "fusion moves no byte");
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- memory
 
     @Test

@@ -38,11 +38,7 @@ public final class Add extends LinearPrimitive {
         Buf b = in(e, 1, tangent);
         Buf y = out(e, tangent);
         long n = k * y.size;
-        if (a != null) {
-            e.b.copy(n, a.a, a.off, y.a, y.off);
-        } else {
-            e.b.fill(n, 0.0, y.a, y.off);
-        }
+        copyOrZero(e, a, y, n);
         if (b != null) {
             e.b.axpy(n, s, b.a, b.off, y.a, y.off);
         }

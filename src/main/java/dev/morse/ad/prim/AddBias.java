@@ -25,11 +25,7 @@ public final class AddBias extends LinearPrimitive {
         Buf z = in(e, 0, tangent);
         Buf bias = in(e, 1, tangent);
         Buf y = out(e, tangent);
-        if (z != null) {
-            e.b.copy(k * y.size, z.a, z.off, y.a, y.off);
-        } else {
-            e.b.fill(k * y.size, 0.0, y.a, y.off);
-        }
+        copyOrZero(e, z, y, k * y.size);
         if (bias != null) {
             e.b.addRowVector(y.rows, y.cols, k, 1.0, bias.a, bias.off, true, y.a, y.off);
         }
@@ -44,7 +40,12 @@ public final class AddBias extends LinearPrimitive {
         }
         Buf bb = inBar(e, 1, tangent);
         if (bb != null) {
-            e.b.columnSums(yb.rows, yb.cols, k, 1.0, yb.a, yb.off, beta(e, 1, tangent), bb.a, bb.off);
+            biasBar(e, k, yb, beta(e, 1, tangent), bb);
         }
+    }
+
+    /** b̄ ← β·b̄ + column sums of ȳ, k blocks (the bias adjoint of every y = Z + 1bᵀ). */
+    static void biasBar(Exec e, int k, Buf yb, double beta, Buf bb) {
+        e.b.columnSums(yb.rows, yb.cols, k, 1.0, yb.a, yb.off, beta, bb.a, bb.off);
     }
 }

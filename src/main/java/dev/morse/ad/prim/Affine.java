@@ -9,12 +9,16 @@ import dev.morse.ad.Shape;
  * A dense layer's pre-activation Z = A·W + 1bᵀ, fused so the bias is added in place in the
  * product's buffers (no copy through a separate bias node in any pass). The product rules
  * are {@link MatMul}'s (slots 0 and 1); the bias (slot 2) adds ḃ to every row of Ż, and
- * receives the column sums of Z̄ and (Z̄)˙. When the Plan fuses this node with the activation
- * that consumes it ({@link Exec#biasDeferred()}), the bias and its tangent are added by that
- * activation's kernels instead (same arithmetic, one launch and one memory pass fewer).
+ * receives the column sums of Z̄ and (Z̄)˙. The Plan's fusion pass rewrites this node and the
+ * activation that consumes it into {@link #product()} and a {@link BiasUnary}.
  */
 public final class Affine extends Primitive {
     private final MatMul mm = new MatMul(false, false);
+
+    /** The product A·W alone (slots 0 and 1), as the fusion pass splits it off. */
+    public MatMul product() {
+        return mm;
+    }
 
     @Override
     public String name() {
@@ -33,9 +37,6 @@ public final class Affine extends Primitive {
     @Override
     public void forward(Exec e) {
         mm.forward(e);
-        if (e.biasDeferred()) {
-            return; // the activation consuming Z adds the bias (Backend.biasUnary)
-        }
         Buf b = e.x(2);
         Buf y = e.y();
         e.b.addRowVector(y.rows, y.cols, 1, 1.0, b.a, b.off, false, y.a, y.off);
@@ -49,7 +50,7 @@ public final class Affine extends Primitive {
         } else {
             e.b.fill(k * y.size, 0.0, y.a, y.off);
         }
-        if (e.active(2) && !e.biasDeferred()) {
+        if (e.active(2)) {
             e.b.addRowVector(y.rows, y.cols, k, 1.0, e.xdot(2).a, e.xdot(2).off, true, y.a, y.off);
         }
     }
@@ -58,9 +59,7 @@ public final class Affine extends Primitive {
     public void vjp(Exec e) {
         mm.vjp(e);
         if (e.active(2)) {
-            Buf zb = e.ybar();
-            Buf bb = e.xbar(2);
-            e.b.columnSums(zb.rows, zb.cols, 1, 1.0, zb.a, zb.off, e.beta(2), bb.a, bb.off);
+            AddBias.biasBar(e, 1, e.ybar(), e.beta(2), e.xbar(2));
         }
     }
 
@@ -68,9 +67,7 @@ public final class Affine extends Primitive {
     public void tvjp(Exec e, int k) {
         mm.tvjp(e, k);
         if (e.active(2)) {
-            Buf zbd = e.ybardot();
-            Buf bb = e.xbardot(2);
-            e.b.columnSums(zbd.rows, zbd.cols, k, 1.0, zbd.a, zbd.off, e.tbeta(2), bb.a, bb.off);
+            AddBias.biasBar(e, k, e.ybardot(), e.tbeta(2), e.xbardot(2));
         }
     }
 }

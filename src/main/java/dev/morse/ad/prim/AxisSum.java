@@ -35,13 +35,9 @@ public final class AxisSum extends LinearPrimitive {
 
     @Override
     protected void map(Exec e, int k, boolean tangent) {
-        Buf ones = e.scratch(0);
-        if (!tangent) {
-            e.b.fill(ones.size, 1.0, ones.a, ones.off);
-        }
         Buf x = in(e, 0, tangent);
         Buf y = out(e, tangent);
-        Broadcast.reduce(e.b, ones, k, x, x.off, 0.0, y, y.off);
+        Broadcast.reduce(e.b, Broadcast.ones(e, tangent), k, x, x.off, 0.0, y, y.off);
     }
 
     @Override

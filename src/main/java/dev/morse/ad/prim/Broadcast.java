@@ -41,13 +41,18 @@ public final class Broadcast extends LinearPrimitive {
 
     @Override
     protected void map(Exec e, int k, boolean tangent) {
+        Buf x = in(e, 0, tangent);
+        Buf y = out(e, tangent);
+        expand(e.b, ones(e, tangent), k, x, x.off, 0.0, y, y.off);
+    }
+
+    /** Scratch 0 of a broadcast or axis sum: ones, written on the value pass (before any tangent pass). */
+    static Buf ones(Exec e, boolean tangent) {
         Buf ones = e.scratch(0);
         if (!tangent) {
             e.b.fill(ones.size, 1.0, ones.a, ones.off);
         }
-        Buf x = in(e, 0, tangent);
-        Buf y = out(e, tangent);
-        expand(e.b, ones, k, x, x.off, 0.0, y, y.off);
+        return ones;
     }
 
     @Override

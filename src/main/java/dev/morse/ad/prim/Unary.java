@@ -27,6 +27,11 @@ public final class Unary extends Primitive {
         return f;
     }
 
+    /** The integer power of {@link UnaryFn#POWI} (unused by the other functions). */
+    public int power() {
+        return p;
+    }
+
     @Override
     public String name() {
         return f == UnaryFn.POWI ? "pow" + p : f.name().toLowerCase(java.util.Locale.ROOT);
@@ -52,14 +57,7 @@ public final class Unary extends Primitive {
     public void forward(Exec e) {
         Buf x = e.x(0);
         Buf y = e.y();
-        Buf bias = e.fusedBias();
-        if (bias != null) {
-            // x = A·W from the affine node: add its bias here, in place, fused with f
-            Buf d1 = e.linearizing() ? e.scratch(0) : null;
-            Buf d2 = e.linearizing() ? e.scratch(1) : null;
-            e.b.biasUnary(f, p, x.rows, x.cols, bias.a, bias.off, x.a, x.off, y.a, y.off,
-                    d1 == null ? null : d1.a, d1 == null ? 0 : d1.off, d2 == null ? null : d2.a, d2 == null ? 0 : d2.off);
-        } else if (e.linearizing()) {
+        if (e.linearizing()) {
             Buf d1 = e.scratch(0);
             Buf d2 = e.scratch(1);
             e.b.unaryDerivatives(f, p, y.size, x.a, x.off, y.a, y.off, d1.a, d1.off, d2.a, d2.off);
@@ -73,13 +71,7 @@ public final class Unary extends Primitive {
         Buf d1 = e.scratch(0);
         Buf x = e.xdot(0);
         Buf y = e.ydot();
-        Buf biasDot = e.fusedBiasDot();
-        if (biasDot != null) {
-            // ẋ += ḃ (the fused affine node's bias tangent, kept in ẋ for the tangent-of-VJP), ẏ = σ'∘ẋ
-            e.b.biasMulShared(x.rows, x.cols, k, biasDot.a, biasDot.off, true, x.a, x.off, d1.a, d1.off, y.a, y.off);
-        } else {
-            e.b.mulShared(y.size, k, 1.0, d1.a, d1.off, x.a, x.off, 0.0, y.a, y.off);
-        }
+        e.b.mulShared(y.size, k, 1.0, d1.a, d1.off, x.a, x.off, 0.0, y.a, y.off);
     }
 
     @Override

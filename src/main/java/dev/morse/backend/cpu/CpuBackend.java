@@ -43,6 +43,16 @@ public final class CpuBackend implements Backend {
     private final IntPointer iquery = new IntPointer(1);
     /** The elementwise loops, on this thread and (large ranges) one more. */
     private final CpuSplit split = new CpuSplit();
+    // the kernels: one object each, its operands set before each call (no allocation per call)
+    private final CpuLoops.Scale scale = new CpuLoops.Scale();
+    private final CpuLoops.Unary unary = new CpuLoops.Unary();
+    private final CpuLoops.Mul mul = new CpuLoops.Mul();
+    private final CpuLoops.Mul2 mul2 = new CpuLoops.Mul2();
+    private final CpuLoops.Sum sum = new CpuLoops.Sum();
+    private final CpuLoops.BiasRows biasRows = new CpuLoops.BiasRows();
+    private final CpuLoops.ColumnSums columnSums = new CpuLoops.ColumnSums();
+    private final CpuLoops.SoftmaxJvp softmaxJvp = new CpuLoops.SoftmaxJvp();
+    private final CpuLoops.SoftmaxCrossEntropy softmaxCe = new CpuLoops.SoftmaxCrossEntropy();
 
     public CpuBackend() {
         ensureLoaded();
@@ -102,15 +112,26 @@ public final class CpuBackend implements Backend {
     }
 
     private static CpuArray c(DArray a) {
-        if (!(a instanceof CpuArray)) {
-            throw new IllegalArgumentException("array of backend "
-                    + (a == null ? "null" : a.backend().name()) + " passed to the cpu backend");
-        }
-        CpuArray ca = (CpuArray) a;
-        if (ca.closed()) {
-            throw new IllegalStateException("cpu array used after close");
-        }
+        CpuArray ca = a instanceof CpuArray x ? x : null;
+        mine(ca, a == null ? null : a.backend(), "array", ca != null && ca.closed());
         return ca;
+    }
+
+    private static CpuIntArray ci(IArray a) {
+        CpuIntArray ca = a instanceof CpuIntArray x ? x : null;
+        mine(ca, a == null ? null : a.backend(), "int array", ca != null && ca.closed());
+        return ca;
+    }
+
+    /** Throws unless {@code a} (null: another backend's, {@code from}) is a live array of this backend. */
+    private static void mine(Object a, Backend from, String kind, boolean closed) {
+        if (a == null) {
+            throw new IllegalArgumentException(kind + " of backend "
+                    + (from == null ? "null" : from.name()) + " passed to the cpu backend");
+        }
+        if (closed) {
+            throw new IllegalStateException("cpu " + kind + " used after close");
+        }
     }
 
     private static DoubleBuffer b(DArray a) {
@@ -142,18 +163,6 @@ public final class CpuBackend implements Backend {
         allocations++;
         liveBytes += 4L * n;
         return a;
-    }
-
-    private static CpuIntArray ci(IArray a) {
-        if (!(a instanceof CpuIntArray)) {
-            throw new IllegalArgumentException("int array of backend "
-                    + (a == null ? "null" : a.backend().name()) + " passed to the cpu backend");
-        }
-        CpuIntArray ca = (CpuIntArray) a;
-        if (ca.closed()) {
-            throw new IllegalStateException("cpu int array used after close");
-        }
-        return ca;
     }
 
     void released(long bytes) {
@@ -214,12 +223,12 @@ public final class CpuBackend implements Backend {
     public void fill(long n, double v, DArray y, long yo) {
         live();
         if (c(y).viewReaches(yo + n)) {
-            split.fill(b(y), i(yo), v, i(n));
+            split.run(scale.set(v, null, 0, 0.0, b(y), i(yo)), i(n));
             return;
         }
         for (long done = 0; done < n; done += 1 << 26) { // past the view's reach: windows
             int m = (int) Math.min(1 << 26, n - done);
-            split.fill(c(y).window(yo + done, m), 0, v, m);
+            split.run(scale.set(v, null, 0, 0.0, c(y).window(yo + done, m), 0), m);
         }
     }
 
@@ -244,7 +253,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void axpby(long n, double a, DArray x, long xo, double bb, DArray y, long yo) {
         live();
-        split.axpby(a, b(x), i(xo), bb, b(y), i(yo), i(n));
+        // β·y + a·x is a·x + β·y to the bit (addition commutes)
+        split.run(scale.set(a, b(x), i(xo), bb, b(y), i(yo)), i(n));
     }
 
     @Override
@@ -319,14 +329,14 @@ public final class CpuBackend implements Backend {
     @Override
     public void unary(UnaryFn f, int p, long n, DArray x, long xo, DArray y, long yo) {
         live();
-        split.unary(f, p, b(x), i(xo), b(y), i(yo), i(n));
+        split.run(unary.set(f, p, b(x), i(xo), b(y), i(yo), null, 0, null, 0), i(n));
     }
 
     @Override
     public void unaryDerivatives(UnaryFn f, int p, long n, DArray x, long xo, DArray y, long yo,
                                  DArray d1, long d1o, DArray d2, long d2o) {
         live();
-        split.unaryDerivatives(f, p, b(x), i(xo), b(y), i(yo), b(d1), i(d1o), b(d2), i(d2o), i(n));
+        split.run(unary.set(f, p, b(x), i(xo), b(y), i(yo), b(d1), i(d1o), b(d2), i(d2o)), i(n));
     }
 
     private static void fusedShape(int rows, int cols, int k) {
@@ -345,8 +355,9 @@ public final class CpuBackend implements Backend {
         }
         // a tile of rows: bias then activation while it is in cache, with the arithmetic of
         // addRowVector and unary / unaryDerivatives (so bitwise the same result)
-        split.biasRows(rows, cols, 1.0, b(bv), i(bo), b(z), i(zo), f, p, b(y), i(yo),
-                d1 == null ? null : b(d1), d1 == null ? 0 : i(d1o), d2 == null ? null : b(d2), d2 == null ? 0 : i(d2o));
+        unary.set(f, p, null, 0, b(y), i(yo), d1 == null ? null : b(d1), d1 == null ? 0 : i(d1o),
+                d2 == null ? null : b(d2), d2 == null ? 0 : i(d2o));
+        split.run(biasRows.set(cols, 1.0, b(bv), i(bo), b(z), i(zo), unary), rows);
     }
 
     @Override
@@ -357,7 +368,9 @@ public final class CpuBackend implements Backend {
         long size = (long) rows * cols;
         for (int j = 0; j < k; j++) {
             long bj = bo + (bPerBlock ? (long) j * cols : 0L);
-            split.biasMul(rows, cols, b(bv), i(bj), b(z), i(zo + j * size), b(d), i(dOff), b(y), i(yo + j * size));
+            // then y ← 1·d∘z on the biased tile
+            mul.set(1.0, b(d), i(dOff), b(z), i(zo + j * size), 0.0, b(y), i(yo + j * size));
+            split.run(biasRows.set(cols, 1.0, b(bv), i(bj), b(z), i(zo + j * size), mul), rows);
         }
     }
 
@@ -371,7 +384,7 @@ public final class CpuBackend implements Backend {
         int m = i(n);
         int xi = i(xo);
         for (int blk = 0; blk < k; blk++) {
-            split.mul(alpha, xb, xi, yb, i(yo + (long) blk * n), beta, zb, i(zo + (long) blk * n), m);
+            split.run(mul.set(alpha, xb, xi, yb, i(yo + (long) blk * n), beta, zb, i(zo + (long) blk * n)), m);
         }
     }
 
@@ -388,8 +401,8 @@ public final class CpuBackend implements Backend {
         int ai = i(ao);
         int bi = i(bo);
         for (int blk = 0; blk < k; blk++) {
-            split.mul2(ab, ai, xb, i(xo + (long) blk * n), bb, bi, yb, i(yo + (long) blk * n),
-                    beta, zb, i(zo + (long) blk * n), m);
+            split.run(mul2.set(ab, ai, xb, i(xo + (long) blk * n), bb, bi, yb, i(yo + (long) blk * n),
+                    beta, zb, i(zo + (long) blk * n)), m);
         }
     }
 
@@ -404,7 +417,7 @@ public final class CpuBackend implements Backend {
         for (int blk = 0; blk < k; blk++) {
             double a = alpha * sb.get(i(so + (sPerBlock ? blk : 0)));
             int xi = xb == null ? 0 : i(xo + (xPerBlock ? (long) blk * n : 0L));
-            split.scale(a, xb, xi, beta, yb, i(yo + (long) blk * n), m);
+            split.run(scale.set(a, xb, xi, beta, yb, i(yo + (long) blk * n)), m);
         }
     }
 
@@ -419,7 +432,7 @@ public final class CpuBackend implements Backend {
             int bi = i(bo + (bPerBlock ? (long) blk * cols : 0L));
             long start = zo + blk * size;
             if (c(z).viewReaches(start + size)) {
-                split.biasRows(rows, cols, alpha, bb, bi, zb, i(start), null, 0, null, 0, null, 0, null, 0);
+                split.run(biasRows.set(cols, alpha, bb, bi, zb, i(start), null), rows);
                 continue;
             }
             // past the view's reach (e.g. A + τI on an N×N Hessian with N > 16,383): windows of whole rows
@@ -427,7 +440,7 @@ public final class CpuBackend implements Backend {
             for (int r = 0; r < rows; r += chunk) {
                 int m = Math.min(chunk, rows - r);
                 DoubleBuffer w = c(z).window(start + (long) r * cols, Math.multiplyExact(m, cols));
-                split.biasRows(m, cols, alpha, bb, bi, w, 0, null, 0, null, 0, null, 0, null, 0);
+                split.run(biasRows.set(cols, alpha, bb, bi, w, 0, null), m);
             }
         }
     }
@@ -440,7 +453,7 @@ public final class CpuBackend implements Backend {
         DoubleBuffer yb = b(y);
         long size = (long) rows * cols;
         for (int blk = 0; blk < k; blk++) {
-            split.loops().columnSums(rows, cols, alpha, xb, i(xo + blk * size), beta, yb, i(yo + (long) blk * cols));
+            split.run(columnSums.set(cols, alpha, xb, i(xo + blk * size), beta, yb, i(yo + (long) blk * cols)), rows);
         }
     }
 
@@ -451,7 +464,8 @@ public final class CpuBackend implements Backend {
         DoubleBuffer yb = b(y);
         int m = i(n);
         for (int blk = 0; blk < k; blk++) {
-            double acc = split.loops().sum(xb, i(xo + (long) blk * n), m);
+            split.run(sum.set(xb, i(xo + (long) blk * n)), m);
+            double acc = sum.sum;
             int yi = i(yo + blk);
             yb.put(yi, (beta == 0.0 ? 0.0 : beta * yb.get(yi)) + alpha * acc);
         }
@@ -474,8 +488,8 @@ public final class CpuBackend implements Backend {
                         + " of row " + r + " is outside [0, " + cols + ")");
             }
         }
-        double total = split.loops().softmaxCrossEntropy(cols, b(z), i(zo), lab, b(p), i(po), b(g), i(go), 0, rows);
-        b(loss).put(i(lo), total / rows);
+        split.run(softmaxCe.set(cols, b(z), i(zo), lab, b(p), i(po), b(g), i(go)), rows);
+        b(loss).put(i(lo), softmaxCe.total / rows);
     }
 
     @Override
@@ -484,8 +498,8 @@ public final class CpuBackend implements Backend {
         live();
         long size = (long) rows * cols;
         for (int blk = 0; blk < k; blk++) {
-            split.softmaxJvp(rows, cols, b(p), i(po), b(dz), i(dzo + blk * size), alpha, beta,
-                    b(dp), i(dpo + blk * size));
+            split.run(softmaxJvp.set(cols, b(p), i(po), b(dz), i(dzo + blk * size), alpha, beta,
+                    b(dp), i(dpo + blk * size)), rows);
         }
     }
 

@@ -4,28 +4,31 @@ import dev.morse.backend.UnaryFn;
 import java.nio.DoubleBuffer;
 
 /**
- * The CPU backend's elementwise loops over a range of elements or rows. Direct
- * {@code DoubleBuffer} indexing checks bounds per element and does not vectorize, so every
- * loop bulk-copies its operands into cache-sized {@code double[]} tiles, computes there in
- * plain loops that C2 vectorizes, and copies the result back. Each expression is written
- * exactly as the scalar reference (same operands, same order), so results are bitwise those
- * of the one-element-at-a-time loops; sums keep their order (C2 does not reorder
- * floating-point reductions). The elementwise functions run {@link UnaryFn#eval}, the
- * table's own loops, on each tile. One instance per thread: the tiles are its scratch.
+ * The CPU backend's elementwise kernels and the two loop drivers that run them over cache-sized
+ * tiles. Direct {@code DoubleBuffer} indexing checks bounds per element and does not vectorize,
+ * so a kernel bulk-copies its operands into {@code double[]} tiles, computes there in plain
+ * loops that C2 vectorizes, and copies the result back. A kernel ({@link Kernel}) is an object
+ * whose fields hold one call's operands (set before the call, so a call allocates nothing); it
+ * is either {@link Flat} (a range of elements, tile by tile) or {@link Rows} (a range of rows:
+ * whole rows a tile at a time, rows wider than a tile in segments). Each expression is written
+ * exactly as the scalar reference (same operands, same order), so results are bitwise those of
+ * the one-element-at-a-time loops; sums keep their order (C2 does not reorder floating-point
+ * reductions). The elementwise functions run {@link UnaryFn#eval}, the table's own loops, on
+ * each tile. One instance of this class per thread: the tiles are its scratch.
  */
 final class CpuLoops {
     /** Elements per tile: five tiles of 8 KiB stay in a 32 KiB L1 with room to spare. */
     static final int TILE = 1024;
 
-    private final double[] t0 = new double[TILE];
-    private final double[] t1 = new double[TILE];
-    private final double[] t2 = new double[TILE];
-    private final double[] t3 = new double[TILE];
-    private final double[] t4 = new double[TILE];
+    final double[] t0 = new double[TILE];
+    final double[] t1 = new double[TILE];
+    final double[] t2 = new double[TILE];
+    final double[] t3 = new double[TILE];
+    final double[] t4 = new double[TILE];
     /** One row's worth of per-column values (a bias row, column sums); grown on demand. */
     private double[] row = new double[TILE];
 
-    private double[] row(int cols) {
+    double[] row(int cols) {
         if (row.length < cols) {
             row = new double[cols];
         }
@@ -37,122 +40,147 @@ final class CpuLoops {
         return cols == 0 ? TILE : TILE / cols;
     }
 
-    // ---------------------------------------------------------------- flat ranges [lo, hi)
+    // ---------------------------------------------------------------- kernels and drivers
 
-    void fill(DoubleBuffer y, int yo, double v, int lo, int hi) {
-        java.util.Arrays.fill(t0, v);
-        for (int j = lo; j < hi; j += TILE) {
-            int m = Math.min(TILE, hi - j);
-            y.put(yo + j, t0, 0, m);
+    /** One kernel over a range of units (elements or rows); its operands are in its fields. */
+    abstract static class Kernel {
+        private final long minSplit;
+
+        Kernel(long minSplit) {
+            this.minSplit = minSplit;
         }
+
+        /** Elements from which a call may run on two threads ({@link CpuSplit}); reductions never do. */
+        long minSplit() {
+            return minSplit;
+        }
+
+        /** Elements per unit (1, or the columns of a row kernel). */
+        int width() {
+            return 1;
+        }
+
+        /** Runs the kernel over units [lo, hi) with {@code l}'s tiles. */
+        abstract void run(CpuLoops l, int lo, int hi);
     }
 
-    void axpby(double a, DoubleBuffer x, int xo, double b, DoubleBuffer y, int yo, int lo, int hi) {
-        double[] xt = t0;
-        double[] yt = t1;
-        for (int j = lo; j < hi; j += TILE) {
-            int m = Math.min(TILE, hi - j);
-            x.get(xo + j, xt, 0, m);
-            if (b == 0.0) {
-                for (int e = 0; e < m; e++) {
-                    yt[e] = a * xt[e];
+    /** A kernel over elements: the driver hands it [j, j + m) a tile at a time. */
+    abstract static class Flat extends Kernel {
+        Flat(long minSplit) {
+            super(minSplit);
+        }
+
+        @Override
+        final void run(CpuLoops l, int lo, int hi) {
+            begin(l);
+            for (int j = lo; j < hi; j += TILE) {
+                tile(l, j, Math.min(TILE, hi - j));
+            }
+        }
+
+        /** Before the first tile (on each thread). */
+        void begin(CpuLoops l) {
+        }
+
+        abstract void tile(CpuLoops l, int j, int m);
+    }
+
+    /**
+     * A kernel over rows of {@link #cols} columns: {@link #begin}, then whole rows a tile at a
+     * time, or each row wider than a tile by {@link #wideRow} (default: segments of a tile),
+     * then {@link #end}.
+     */
+    abstract static class Rows extends Kernel {
+        int cols;
+
+        Rows(long minSplit) {
+            super(minSplit);
+        }
+
+        @Override
+        final int width() {
+            return cols;
+        }
+
+        @Override
+        final void run(CpuLoops l, int r0, int r1) {
+            if (cols == 0) {
+                return;
+            }
+            begin(l);
+            int per = rowsPerTile(cols);
+            if (per > 0) {
+                for (int r = r0; r < r1; r += per) {
+                    tile(l, r * cols, 0, cols, Math.min(per, r1 - r));
                 }
             } else {
-                y.get(yo + j, yt, 0, m);
-                for (int e = 0; e < m; e++) {
-                    yt[e] = a * xt[e] + b * yt[e];
+                for (int r = r0; r < r1; r++) {
+                    wideRow(l, r);
                 }
             }
-            y.put(yo + j, yt, 0, m);
+            end(l);
         }
-    }
 
-    void unary(UnaryFn f, int p, DoubleBuffer x, int xo, DoubleBuffer y, int yo, int lo, int hi) {
-        double[] xt = t0;
-        double[] yt = t1;
-        for (int j = lo; j < hi; j += TILE) {
-            int m = Math.min(TILE, hi - j);
-            x.get(xo + j, xt, 0, m);
-            f.eval(p, xt, yt, null, null, m); // the table's own loop on the tile
-            y.put(yo + j, yt, 0, m);
+        void begin(CpuLoops l) {
         }
-    }
 
-    void unaryDerivatives(UnaryFn f, int p, DoubleBuffer x, int xo, DoubleBuffer y, int yo,
-                          DoubleBuffer d1, int d1o, DoubleBuffer d2, int d2o, int lo, int hi) {
-        double[] xt = t0;
-        for (int j = lo; j < hi; j += TILE) {
-            int m = Math.min(TILE, hi - j);
-            x.get(xo + j, xt, 0, m);
-            f.eval(p, xt, t1, t2, t3, m);
-            y.put(yo + j, t1, 0, m);
-            d1.put(d1o + j, t2, 0, m);
-            d2.put(d2o + j, t3, 0, m);
+        void end(CpuLoops l) {
         }
-    }
 
-    /** z ← β·z + α·x∘y over [lo, hi) of one block (x, y, z already offset to the block). */
-    void mul(double alpha, DoubleBuffer x, int xo, DoubleBuffer y, int yo, double beta,
-             DoubleBuffer z, int zo, int lo, int hi) {
-        double[] xt = t0;
-        double[] yt = t1;
-        double[] zt = t2;
-        for (int j = lo; j < hi; j += TILE) {
-            int m = Math.min(TILE, hi - j);
-            x.get(xo + j, xt, 0, m);
-            y.get(yo + j, yt, 0, m);
-            if (beta == 0.0) {
-                for (int e = 0; e < m; e++) {
-                    zt[e] = alpha * xt[e] * yt[e];
-                }
-            } else {
-                z.get(zo + j, zt, 0, m);
-                for (int e = 0; e < m; e++) {
-                    zt[e] = beta * zt[e] + alpha * xt[e] * yt[e];
-                }
+        /** Row {@code r}, wider than a tile: by default in segments of a tile. */
+        void wideRow(CpuLoops l, int r) {
+            for (int c0 = 0; c0 < cols; c0 += TILE) {
+                tile(l, r * cols + c0, c0, Math.min(TILE, cols - c0), 1);
             }
-            z.put(zo + j, zt, 0, m);
         }
+
+        /** {@code nr} rows of columns [c0, c0 + width), starting at element {@code at} of the block. */
+        abstract void tile(CpuLoops l, int at, int c0, int width, int nr);
     }
 
-    /** z ← β·z + a∘x + b∘y over [lo, hi) of one block. */
-    void mul2(DoubleBuffer a, int ao, DoubleBuffer x, int xo, DoubleBuffer b, int bo,
-              DoubleBuffer y, int yo, double beta, DoubleBuffer z, int zo, int lo, int hi) {
-        double[] at = t0;
-        double[] xt = t1;
-        double[] bt = t2;
-        double[] yt = t3;
-        double[] zt = t4;
-        for (int j = lo; j < hi; j += TILE) {
-            int m = Math.min(TILE, hi - j);
-            a.get(ao + j, at, 0, m);
-            x.get(xo + j, xt, 0, m);
-            b.get(bo + j, bt, 0, m);
-            y.get(yo + j, yt, 0, m);
-            if (beta == 0.0) {
-                for (int e = 0; e < m; e++) {
-                    zt[e] = at[e] * xt[e] + bt[e] * yt[e];
-                }
-            } else {
-                z.get(zo + j, zt, 0, m);
-                for (int e = 0; e < m; e++) {
-                    zt[e] = beta * zt[e] + at[e] * xt[e] + bt[e] * yt[e];
-                }
+    /** The last step of a bias tile: runs on the biased tile {@code zt} (elements [j, j + m)) while it is in cache. */
+    interface AfterBias {
+        void afterBias(CpuLoops l, double[] zt, int j, int m);
+    }
+
+    // ---------------------------------------------------------------- flat kernels
+
+    /** y ← β·y + a·x (x null: y ← β·y + a, or a when β = 0); also fill and axpby. */
+    static final class Scale extends Flat {
+        private double a;
+        private DoubleBuffer x;
+        private int xo;
+        private double beta;
+        private DoubleBuffer y;
+        private int yo;
+
+        Scale() {
+            super(CpuSplit.MIN_SPLIT_ARITHMETIC);
+        }
+
+        Scale set(double av, DoubleBuffer xb, int xoff, double be, DoubleBuffer yb, int yoff) {
+            a = av;
+            x = xb;
+            xo = xoff;
+            beta = be;
+            y = yb;
+            yo = yoff;
+            return this;
+        }
+
+        @Override
+        void begin(CpuLoops l) {
+            if (x == null && beta == 0.0) {
+                java.util.Arrays.fill(l.t1, a); // a fill: the tile of a's, once
             }
-            z.put(zo + j, zt, 0, m);
         }
-    }
 
-    /** y ← β·y + a·x (x null: y ← β·y + a, or a when β = 0) over [lo, hi) of one block. */
-    void scale(double a, DoubleBuffer x, int xo, double beta, DoubleBuffer y, int yo, int lo, int hi) {
-        double[] xt = t0;
-        double[] yt = t1;
-        for (int j = lo; j < hi; j += TILE) {
-            int m = Math.min(TILE, hi - j);
+        @Override
+        void tile(CpuLoops l, int j, int m) {
+            double[] xt = l.t0;
+            double[] yt = l.t1;
             if (x == null) {
-                if (beta == 0.0) {
-                    java.util.Arrays.fill(yt, 0, m, a);
-                } else {
+                if (beta != 0.0) {
                     y.get(yo + j, yt, 0, m);
                     for (int e = 0; e < m; e++) {
                         yt[e] = beta * yt[e] + a;
@@ -175,211 +203,394 @@ final class CpuLoops {
         }
     }
 
-    /** Σ_j x[j] over [0, n), in order. */
-    double sum(DoubleBuffer x, int xo, int n) {
-        double[] xt = t0;
-        double acc = 0.0;
-        for (int j = 0; j < n; j += TILE) {
-            int m = Math.min(TILE, n - j);
+    /** y ← f(x), and (d1 not null) d1 ← f'(x), d2 ← f''(x). */
+    static final class Unary extends Flat implements AfterBias {
+        private UnaryFn f;
+        private int p;
+        private DoubleBuffer x;
+        private int xo;
+        private DoubleBuffer y;
+        private int yo;
+        private DoubleBuffer d1;
+        private int d1o;
+        private DoubleBuffer d2;
+        private int d2o;
+
+        Unary() {
+            super(CpuSplit.MIN_SPLIT);
+        }
+
+        Unary set(UnaryFn fn, int pp, DoubleBuffer xb, int xoff, DoubleBuffer yb, int yoff,
+                  DoubleBuffer d1b, int d1off, DoubleBuffer d2b, int d2off) {
+            f = fn;
+            p = pp;
+            x = xb;
+            xo = xoff;
+            y = yb;
+            yo = yoff;
+            d1 = d1b;
+            d1o = d1off;
+            d2 = d2b;
+            d2o = d2off;
+            return this;
+        }
+
+        @Override
+        void tile(CpuLoops l, int j, int m) {
+            x.get(xo + j, l.t0, 0, m);
+            afterBias(l, l.t0, j, m);
+        }
+
+        /** The activation of a bias tile: {@code zt} holds x's elements [j, j + m). */
+        @Override
+        public void afterBias(CpuLoops l, double[] zt, int j, int m) {
+            if (d1 == null) {
+                f.eval(p, zt, l.t1, null, null, m); // the table's own loop on the tile
+                y.put(yo + j, l.t1, 0, m);
+            } else {
+                f.eval(p, zt, l.t1, l.t2, l.t3, m);
+                y.put(yo + j, l.t1, 0, m);
+                d1.put(d1o + j, l.t2, 0, m);
+                d2.put(d2o + j, l.t3, 0, m);
+            }
+        }
+    }
+
+    /** z ← β·z + α·x∘y. */
+    static final class Mul extends Flat implements AfterBias {
+        private double alpha;
+        private DoubleBuffer x;
+        private int xo;
+        private DoubleBuffer y;
+        private int yo;
+        private double beta;
+        private DoubleBuffer z;
+        private int zo;
+
+        Mul() {
+            super(CpuSplit.MIN_SPLIT_ARITHMETIC);
+        }
+
+        Mul set(double al, DoubleBuffer xb, int xoff, DoubleBuffer yb, int yoff, double be, DoubleBuffer zb, int zoff) {
+            alpha = al;
+            x = xb;
+            xo = xoff;
+            y = yb;
+            yo = yoff;
+            beta = be;
+            z = zb;
+            zo = zoff;
+            return this;
+        }
+
+        @Override
+        void tile(CpuLoops l, int j, int m) {
+            x.get(xo + j, l.t0, 0, m);
+            y.get(yo + j, l.t1, 0, m);
+            product(l, l.t0, l.t1, j, m);
+        }
+
+        /** After a bias tile: {@code zt} holds y's elements [j, j + m) (z ← β·z + α·x∘(z + b)). */
+        @Override
+        public void afterBias(CpuLoops l, double[] zt, int j, int m) {
+            x.get(xo + j, l.t1, 0, m);
+            product(l, l.t1, zt, j, m);
+        }
+
+        private void product(CpuLoops l, double[] xt, double[] yt, int j, int m) {
+            double[] zt = l.t2;
+            double alpha = this.alpha;
+            double beta = this.beta;
+            if (beta == 0.0 && alpha == 1.0) { // 1·x is x to the bit: one multiply fewer per element
+                for (int e = 0; e < m; e++) {
+                    zt[e] = xt[e] * yt[e];
+                }
+            } else if (beta == 0.0) {
+                for (int e = 0; e < m; e++) {
+                    zt[e] = alpha * xt[e] * yt[e];
+                }
+            } else {
+                z.get(zo + j, zt, 0, m);
+                for (int e = 0; e < m; e++) {
+                    zt[e] = beta * zt[e] + alpha * xt[e] * yt[e];
+                }
+            }
+            z.put(zo + j, zt, 0, m);
+        }
+    }
+
+    /** z ← β·z + a∘x + b∘y. */
+    static final class Mul2 extends Flat {
+        private DoubleBuffer a;
+        private int ao;
+        private DoubleBuffer x;
+        private int xo;
+        private DoubleBuffer b;
+        private int bo;
+        private DoubleBuffer y;
+        private int yo;
+        private double beta;
+        private DoubleBuffer z;
+        private int zo;
+
+        Mul2() {
+            super(CpuSplit.MIN_SPLIT_ARITHMETIC);
+        }
+
+        Mul2 set(DoubleBuffer ab, int aoff, DoubleBuffer xb, int xoff, DoubleBuffer bb, int boff,
+                 DoubleBuffer yb, int yoff, double be, DoubleBuffer zb, int zoff) {
+            a = ab;
+            ao = aoff;
+            x = xb;
+            xo = xoff;
+            b = bb;
+            bo = boff;
+            y = yb;
+            yo = yoff;
+            beta = be;
+            z = zb;
+            zo = zoff;
+            return this;
+        }
+
+        @Override
+        void tile(CpuLoops l, int j, int m) {
+            double[] at = l.t0;
+            double[] xt = l.t1;
+            double[] bt = l.t2;
+            double[] yt = l.t3;
+            double[] zt = l.t4;
+            a.get(ao + j, at, 0, m);
             x.get(xo + j, xt, 0, m);
+            b.get(bo + j, bt, 0, m);
+            y.get(yo + j, yt, 0, m);
+            if (beta == 0.0) {
+                for (int e = 0; e < m; e++) {
+                    zt[e] = at[e] * xt[e] + bt[e] * yt[e];
+                }
+            } else {
+                z.get(zo + j, zt, 0, m);
+                for (int e = 0; e < m; e++) {
+                    zt[e] = beta * zt[e] + at[e] * xt[e] + bt[e] * yt[e];
+                }
+            }
+            z.put(zo + j, zt, 0, m);
+        }
+    }
+
+    /** Σ_j x[j] in order (a reduction: one thread); the result in {@link #sum}. */
+    static final class Sum extends Flat {
+        private DoubleBuffer x;
+        private int xo;
+        double sum;
+
+        Sum() {
+            super(Long.MAX_VALUE);
+        }
+
+        Sum set(DoubleBuffer xb, int xoff) {
+            x = xb;
+            xo = xoff;
+            sum = 0.0;
+            return this;
+        }
+
+        @Override
+        void tile(CpuLoops l, int j, int m) {
+            double[] xt = l.t0;
+            x.get(xo + j, xt, 0, m);
+            double acc = sum;
             for (int e = 0; e < m; e++) {
                 acc += xt[e];
             }
+            sum = acc;
         }
-        return acc;
     }
 
-    // ---------------------------------------------------------------- row ranges [r0, r1) of rows×cols
+    // ---------------------------------------------------------------- row kernels
 
     /**
-     * z[r,c] ← z[r,c] + α·b[c] on rows [r0, r1) of one block; when {@code f} is not null, then
-     * y ← f(z) and (d1 not null) d1 ← f'(z), d2 ← f''(z) on the same rows while they are in cache.
+     * z[r,c] ← z[r,c] + α·b[c]; then (when {@code then} is not null) its step on the same tile
+     * while it is in cache: the activation and its derivatives ({@link Unary}), or y ← 1·d∘z ({@link Mul}).
      */
-    void biasRows(int cols, double alpha, DoubleBuffer b, int bo, DoubleBuffer z, int zo,
-                  UnaryFn f, int p, DoubleBuffer y, int yo, DoubleBuffer d1, int d1o,
-                  DoubleBuffer d2, int d2o, int r0, int r1) {
-        if (cols == 0) {
-            return;
+    static final class BiasRows extends Rows {
+        private double alpha;
+        private DoubleBuffer b;
+        private int bo;
+        private DoubleBuffer z;
+        private int zo;
+        private AfterBias then;
+        private boolean transcendental;
+
+        BiasRows() {
+            super(CpuSplit.MIN_SPLIT_ARITHMETIC);
         }
-        int per = rowsPerTile(cols);
-        double[] zt = t0;
-        if (per > 0) {
-            double[] bt = row(cols);
-            b.get(bo, bt, 0, cols);
-            for (int r = r0; r < r1; r += per) {
-                int nr = Math.min(per, r1 - r);
-                int at = r * cols;
-                int m = nr * cols;
-                z.get(zo + at, zt, 0, m);
-                for (int q = 0; q < nr; q++) {
-                    int base = q * cols;
-                    for (int c = 0; c < cols; c++) {
-                        zt[base + c] = zt[base + c] + alpha * bt[c];
-                    }
-                }
-                finishBias(zt, m, z, zo + at, f, p, y, yo + at, d1, d1o + at, d2, d2o + at);
+
+        BiasRows set(int c, double al, DoubleBuffer bb, int boff, DoubleBuffer zb, int zoff, AfterBias next) {
+            cols = c;
+            alpha = al;
+            b = bb;
+            bo = boff;
+            z = zb;
+            zo = zoff;
+            then = next;
+            transcendental = next instanceof Unary;
+            return this;
+        }
+
+        @Override
+        long minSplit() {
+            return transcendental ? CpuSplit.MIN_SPLIT : CpuSplit.MIN_SPLIT_ARITHMETIC;
+        }
+
+        @Override
+        void begin(CpuLoops l) {
+            if (cols <= TILE) {
+                b.get(bo, l.row(cols), 0, cols); // whole rows: the bias row once
             }
-        } else {
-            double[] bt = t4;
-            for (int r = r0; r < r1; r++) {
-                for (int c0 = 0; c0 < cols; c0 += TILE) {
-                    int m = Math.min(TILE, cols - c0);
-                    int at = r * cols + c0;
-                    b.get(bo + c0, bt, 0, m);
-                    z.get(zo + at, zt, 0, m);
-                    for (int c = 0; c < m; c++) {
-                        zt[c] = zt[c] + alpha * bt[c];
+        }
+
+        @Override
+        void tile(CpuLoops l, int at, int c0, int width, int nr) {
+            double[] zt = l.t0;
+            double[] bt = l.row;
+            if (width < cols) { // a segment of a wide row: its part of the bias
+                bt = l.t4;
+                b.get(bo + c0, bt, 0, width);
+            }
+            double al = alpha;
+            int m = nr * width;
+            z.get(zo + at, zt, 0, m);
+            for (int q = 0; q < nr; q++) {
+                int base = q * width;
+                if (al == 1.0) { // 1·b is b to the bit: one multiply fewer per element
+                    for (int c = 0; c < width; c++) {
+                        zt[base + c] = zt[base + c] + bt[c];
                     }
-                    finishBias(zt, m, z, zo + at, f, p, y, yo + at, d1, d1o + at, d2, d2o + at);
+                } else {
+                    for (int c = 0; c < width; c++) {
+                        zt[base + c] = zt[base + c] + al * bt[c];
+                    }
                 }
+            }
+            z.put(zo + at, zt, 0, m);
+            if (then != null) {
+                then.afterBias(l, zt, at, m);
             }
         }
     }
 
-    private void finishBias(double[] zt, int m, DoubleBuffer z, int zat, UnaryFn f, int p,
-                            DoubleBuffer y, int yat, DoubleBuffer d1, int d1at, DoubleBuffer d2, int d2at) {
-        z.put(zat, zt, 0, m);
-        if (f == null) {
-            return;
-        }
-        if (d1 == null) {
-            f.eval(p, zt, t1, null, null, m);
-            y.put(yat, t1, 0, m);
-        } else {
-            f.eval(p, zt, t1, t2, t3, m);
-            y.put(yat, t1, 0, m);
-            d1.put(d1at, t2, 0, m);
-            d2.put(d2at, t3, 0, m);
-        }
-    }
+    /** y[c] ← (β = 0 ? 0 : β·y[c]) then y[c] += α·x[r,c] for every row r in order (a reduction: one thread). */
+    static final class ColumnSums extends Rows {
+        private double alpha;
+        private DoubleBuffer x;
+        private int xo;
+        private double beta;
+        private DoubleBuffer y;
+        private int yo;
 
-    /** z[r,c] ← z[r,c] + b[c], then y ← 1·d∘z, on rows [r0, r1) of one block (d not offset by block). */
-    void biasMul(int cols, DoubleBuffer b, int bo, DoubleBuffer z, int zo, DoubleBuffer d, int dOff,
-                 DoubleBuffer y, int yo, int r0, int r1) {
-        if (cols == 0) {
-            return;
+        ColumnSums() {
+            super(Long.MAX_VALUE);
         }
-        int per = rowsPerTile(cols);
-        double[] zt = t0;
-        double[] dt = t1;
-        double[] yt = t2;
-        if (per > 0) {
-            double[] bt = row(cols);
-            b.get(bo, bt, 0, cols);
-            for (int r = r0; r < r1; r += per) {
-                int nr = Math.min(per, r1 - r);
-                int at = r * cols;
-                int m = nr * cols;
-                z.get(zo + at, zt, 0, m);
-                for (int q = 0; q < nr; q++) {
-                    int base = q * cols;
-                    for (int c = 0; c < cols; c++) {
-                        zt[base + c] = zt[base + c] + 1.0 * bt[c];
-                    }
-                }
-                z.put(zo + at, zt, 0, m);
-                d.get(dOff + at, dt, 0, m);
-                for (int e = 0; e < m; e++) {
-                    yt[e] = 1.0 * dt[e] * zt[e];
-                }
-                y.put(yo + at, yt, 0, m);
-            }
-        } else {
-            double[] bt = t3;
-            for (int r = r0; r < r1; r++) {
-                for (int c0 = 0; c0 < cols; c0 += TILE) {
-                    int m = Math.min(TILE, cols - c0);
-                    int at = r * cols + c0;
-                    b.get(bo + c0, bt, 0, m);
-                    z.get(zo + at, zt, 0, m);
-                    for (int c = 0; c < m; c++) {
-                        zt[c] = zt[c] + 1.0 * bt[c];
-                    }
-                    z.put(zo + at, zt, 0, m);
-                    d.get(dOff + at, dt, 0, m);
-                    for (int e = 0; e < m; e++) {
-                        yt[e] = 1.0 * dt[e] * zt[e];
-                    }
-                    y.put(yo + at, yt, 0, m);
+
+        ColumnSums set(int c, double al, DoubleBuffer xb, int xoff, double be, DoubleBuffer yb, int yoff) {
+            cols = c;
+            alpha = al;
+            x = xb;
+            xo = xoff;
+            beta = be;
+            y = yb;
+            yo = yoff;
+            return this;
+        }
+
+        @Override
+        void begin(CpuLoops l) {
+            double[] acc = l.row(cols);
+            if (beta == 0.0) {
+                java.util.Arrays.fill(acc, 0, cols, 0.0);
+            } else {
+                y.get(yo, acc, 0, cols);
+                for (int c = 0; c < cols; c++) {
+                    acc[c] = beta * acc[c];
                 }
             }
         }
+
+        @Override
+        void tile(CpuLoops l, int at, int c0, int width, int nr) {
+            double[] acc = l.row;
+            double[] xt = l.t0;
+            x.get(xo + at, xt, 0, nr * width);
+            for (int q = 0; q < nr; q++) {
+                int base = q * width;
+                for (int c = 0; c < width; c++) {
+                    acc[c0 + c] = acc[c0 + c] + alpha * xt[base + c];
+                }
+            }
+        }
+
+        @Override
+        void end(CpuLoops l) {
+            y.put(yo, l.row, 0, cols);
+        }
     }
 
-    /** y[c] ← (β = 0 ? 0 : β·y[c]) then y[c] += α·x[r,c] for every row r in order (one block). */
-    void columnSums(int rows, int cols, double alpha, DoubleBuffer x, int xo, double beta,
-                    DoubleBuffer y, int yo) {
-        if (cols == 0) {
-            return;
+    /** dp ← β·dp + α·P∘(dz − rowsum(P∘dz)·1ᵀ) (P not offset by block); rows wider than a tile take the scalar path. */
+    static final class SoftmaxJvp extends Rows {
+        private DoubleBuffer p;
+        private int po;
+        private DoubleBuffer dz;
+        private int dzo;
+        private double alpha;
+        private double beta;
+        private DoubleBuffer dp;
+        private int dpo;
+
+        SoftmaxJvp() {
+            super(CpuSplit.MIN_SPLIT_ARITHMETIC);
         }
-        double[] acc = row(cols);
-        if (beta == 0.0) {
-            java.util.Arrays.fill(acc, 0, cols, 0.0);
-        } else {
-            y.get(yo, acc, 0, cols);
+
+        SoftmaxJvp set(int c, DoubleBuffer pb, int poff, DoubleBuffer dzb, int dzoff, double al, double be,
+                       DoubleBuffer dpb, int dpoff) {
+            cols = c;
+            p = pb;
+            po = poff;
+            dz = dzb;
+            dzo = dzoff;
+            alpha = al;
+            beta = be;
+            dp = dpb;
+            dpo = dpoff;
+            return this;
+        }
+
+        @Override
+        void wideRow(CpuLoops l, int r) {
+            DoubleBuffer p = this.p;
+            DoubleBuffer dz = this.dz;
+            DoubleBuffer dp = this.dp;
+            double alpha = this.alpha;
+            double beta = this.beta;
+            int cols = this.cols;
+            int pi = po + r * cols;
+            int zi = dzo + r * cols;
+            int oi = dpo + r * cols;
+            double s = 0.0;
             for (int c = 0; c < cols; c++) {
-                acc[c] = beta * acc[c];
+                s += p.get(pi + c) * dz.get(zi + c);
+            }
+            for (int c = 0; c < cols; c++) {
+                double v = alpha * p.get(pi + c) * (dz.get(zi + c) - s);
+                dp.put(oi + c, beta == 0.0 ? v : beta * dp.get(oi + c) + v);
             }
         }
-        int per = rowsPerTile(cols);
-        double[] xt = t0;
-        if (per > 0) {
-            for (int r = 0; r < rows; r += per) {
-                int nr = Math.min(per, rows - r);
-                x.get(xo + r * cols, xt, 0, nr * cols);
-                for (int q = 0; q < nr; q++) {
-                    int base = q * cols;
-                    for (int c = 0; c < cols; c++) {
-                        acc[c] = acc[c] + alpha * xt[base + c];
-                    }
-                }
-            }
-        } else {
-            for (int r = 0; r < rows; r++) {
-                for (int c0 = 0; c0 < cols; c0 += TILE) {
-                    int m = Math.min(TILE, cols - c0);
-                    x.get(xo + r * cols + c0, xt, 0, m);
-                    for (int c = 0; c < m; c++) {
-                        acc[c0 + c] = acc[c0 + c] + alpha * xt[c];
-                    }
-                }
-            }
-        }
-        y.put(yo, acc, 0, cols);
-    }
 
-    /**
-     * dp ← β·dp + α·P∘(dz − rowsum(P∘dz)·1ᵀ) on rows [r0, r1) of one block (P not offset by
-     * block). Rows wider than a tile take the scalar path.
-     */
-    void softmaxJvp(int cols, DoubleBuffer p, int po, DoubleBuffer dz, int dzo, double alpha, double beta,
-                    DoubleBuffer dp, int dpo, int r0, int r1) {
-        if (cols == 0) {
-            return;
-        }
-        int per = rowsPerTile(cols);
-        if (per == 0) {
-            for (int r = r0; r < r1; r++) {
-                int pi = po + r * cols;
-                int zi = dzo + r * cols;
-                int oi = dpo + r * cols;
-                double s = 0.0;
-                for (int c = 0; c < cols; c++) {
-                    s += p.get(pi + c) * dz.get(zi + c);
-                }
-                for (int c = 0; c < cols; c++) {
-                    double v = alpha * p.get(pi + c) * (dz.get(zi + c) - s);
-                    dp.put(oi + c, beta == 0.0 ? v : beta * dp.get(oi + c) + v);
-                }
-            }
-            return;
-        }
-        double[] pt = t0;
-        double[] zt = t1;
-        double[] ot = t2;
-        for (int r = r0; r < r1; r += per) {
-            int nr = Math.min(per, r1 - r);
-            int at = r * cols;
+        @Override
+        void tile(CpuLoops l, int at, int c0, int width, int nr) {
+            double[] pt = l.t0;
+            double[] zt = l.t1;
+            double[] ot = l.t2;
             int m = nr * cols;
             p.get(po + at, pt, 0, m);
             dz.get(dzo + at, zt, 0, m);
@@ -408,26 +619,69 @@ final class CpuLoops {
     }
 
     /**
-     * Softmax and its cross-entropy gradient on rows [r0, r1): P ← softmax(Z), G ← P − onehot;
-     * returns Σ_r (max_r + log Σ exp − z[r, y_r]) over those rows, in order.
+     * Softmax and its cross-entropy gradient (a reduction: one thread): P ← softmax(Z),
+     * G ← P − onehot; {@link #total} ← Σ_r (max_r + log Σ exp − z[r, y_r]) in row order.
      */
-    double softmaxCrossEntropy(int cols, DoubleBuffer z, int zo, int[] lab, DoubleBuffer p, int po,
-                               DoubleBuffer g, int go, int r0, int r1) {
-        double total = 0.0;
-        int per = rowsPerTile(cols);
-        if (per == 0 || cols == 0) {
-            for (int r = r0; r < r1; r++) {
-                total += softmaxRowScalar(cols, z, zo + r * cols, lab[r], p, po + r * cols, g, go + r * cols);
-            }
-            return total;
+    static final class SoftmaxCrossEntropy extends Rows {
+        private DoubleBuffer z;
+        private int zo;
+        private int[] lab;
+        private DoubleBuffer p;
+        private int po;
+        private DoubleBuffer g;
+        private int go;
+        double total;
+
+        SoftmaxCrossEntropy() {
+            super(Long.MAX_VALUE);
         }
-        double[] zt = t0;
-        double[] pt = t1;
-        double[] gt = t2;
-        for (int r = r0; r < r1; r += per) {
-            int nr = Math.min(per, r1 - r);
-            int at = r * cols;
+
+        SoftmaxCrossEntropy set(int c, DoubleBuffer zb, int zoff, int[] labels, DoubleBuffer pb, int poff,
+                                DoubleBuffer gb, int goff) {
+            cols = c;
+            z = zb;
+            zo = zoff;
+            lab = labels;
+            p = pb;
+            po = poff;
+            g = gb;
+            go = goff;
+            total = 0.0;
+            return this;
+        }
+
+        @Override
+        void wideRow(CpuLoops l, int r) {
+            int zi = zo + r * cols;
+            int pi = po + r * cols;
+            int gi = go + r * cols;
+            int y = lab[r];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < cols; c++) {
+                max = Math.max(max, z.get(zi + c));
+            }
+            double sum = 0.0;
+            for (int c = 0; c < cols; c++) {
+                double e = Math.exp(z.get(zi + c) - max);
+                p.put(pi + c, e);
+                sum += e;
+            }
+            double inv = 1.0 / sum;
+            for (int c = 0; c < cols; c++) {
+                double pr = p.get(pi + c) * inv;
+                p.put(pi + c, pr);
+                g.put(gi + c, c == y ? pr - 1.0 : pr);
+            }
+            total += max + Math.log(sum) - z.get(zi + y);
+        }
+
+        @Override
+        void tile(CpuLoops l, int at, int c0, int width, int nr) {
+            double[] zt = l.t0;
+            double[] pt = l.t1;
+            double[] gt = l.t2;
             int m = nr * cols;
+            int r = at / cols;
             z.get(zo + at, zt, 0, m);
             for (int q = 0; q < nr; q++) {
                 int base = q * cols;
@@ -453,27 +707,5 @@ final class CpuLoops {
             p.put(po + at, pt, 0, m);
             g.put(go + at, gt, 0, m);
         }
-        return total;
-    }
-
-    private static double softmaxRowScalar(int cols, DoubleBuffer zb, int zi, int y, DoubleBuffer pb, int pi,
-                                           DoubleBuffer gb, int gi) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < cols; c++) {
-            max = Math.max(max, zb.get(zi + c));
-        }
-        double sum = 0.0;
-        for (int c = 0; c < cols; c++) {
-            double e = Math.exp(zb.get(zi + c) - max);
-            pb.put(pi + c, e);
-            sum += e;
-        }
-        double inv = 1.0 / sum;
-        for (int c = 0; c < cols; c++) {
-            double pr = pb.get(pi + c) * inv;
-            pb.put(pi + c, pr);
-            gb.put(gi + c, c == y ? pr - 1.0 : pr);
-        }
-        return max + Math.log(sum) - zb.get(zi + y);
     }
 }

@@ -1,14 +1,12 @@
 package dev.morse.backend.cpu;
 
-import dev.morse.backend.UnaryFn;
-import java.nio.DoubleBuffer;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Runs the CPU backend's elementwise loops ({@link CpuLoops}), splitting a large range in two
- * halves: the calling thread takes the first, one persistent worker thread the second. The
- * call's arguments are kept in fields of this object (one call at a time: a backend is used
- * by one thread), so a call allocates nothing. Only independent elements or rows are split,
+ * Runs the CPU backend's elementwise kernels ({@link CpuLoops}), splitting a large range in two
+ * halves: the calling thread takes the first, one persistent worker thread the second. A
+ * call's operands are kept in fields of its kernel object (one call at a time: a backend is
+ * used by one thread), so a call allocates nothing. Only independent elements or rows are split,
  * so results are bitwise those of one thread; reductions (column sums, sums, the loss) are not.
  * The worker exists only while the BLAS runs on more than one thread (a batch with one worker
  * per core sets the BLAS to one thread, and then every loop stays on its caller's thread).
@@ -31,214 +29,29 @@ final class CpuSplit implements AutoCloseable {
     /** Process-wide switch (system property morse.cpu.split=false turns splitting off, for A/B timing). */
     static volatile boolean enabled = !"false".equals(System.getProperty("morse.cpu.split"));
 
-    private enum Op { FILL, AXPBY, UNARY, DERIVATIVES, MUL, MUL2, SCALE, BIAS_ROWS, BIAS_MUL, SOFTMAX_JVP }
-
     private final CpuLoops main = new CpuLoops();
     private Worker worker;
+    /** The kernel of the current call (its operands in its fields). */
+    private CpuLoops.Kernel kernel;
 
-    // the current call's arguments
-    private Op op;
-    private UnaryFn f;
-    private int p;
-    private int cols;
-    private double alpha;
-    private double beta;
-    private DoubleBuffer x;
-    private DoubleBuffer y;
-    private DoubleBuffer z;
-    private DoubleBuffer a;
-    private DoubleBuffer b;
-    private DoubleBuffer d1;
-    private DoubleBuffer d2;
-    private int xo;
-    private int yo;
-    private int zo;
-    private int ao;
-    private int bo;
-    private int d1o;
-    private int d2o;
-
-    /** The loops of the calling thread, for the kernels that are never split. */
-    CpuLoops loops() {
-        return main;
-    }
-
-    void fill(DoubleBuffer yb, int yoff, double v, int n) {
-        op = Op.FILL;
-        y = yb;
-        yo = yoff;
-        alpha = v;
-        run(n, 1);
-    }
-
-    void axpby(double av, DoubleBuffer xb, int xoff, double bv, DoubleBuffer yb, int yoff, int n) {
-        op = Op.AXPBY;
-        alpha = av;
-        x = xb;
-        xo = xoff;
-        beta = bv;
-        y = yb;
-        yo = yoff;
-        run(n, 1);
-    }
-
-    void unary(UnaryFn fn, int pp, DoubleBuffer xb, int xoff, DoubleBuffer yb, int yoff, int n) {
-        op = Op.UNARY;
-        f = fn;
-        p = pp;
-        x = xb;
-        xo = xoff;
-        y = yb;
-        yo = yoff;
-        run(n, 1);
-    }
-
-    void unaryDerivatives(UnaryFn fn, int pp, DoubleBuffer xb, int xoff, DoubleBuffer yb, int yoff,
-                          DoubleBuffer d1b, int d1off, DoubleBuffer d2b, int d2off, int n) {
-        op = Op.DERIVATIVES;
-        f = fn;
-        p = pp;
-        x = xb;
-        xo = xoff;
-        y = yb;
-        yo = yoff;
-        d1 = d1b;
-        d1o = d1off;
-        d2 = d2b;
-        d2o = d2off;
-        run(n, 1);
-    }
-
-    void mul(double al, DoubleBuffer xb, int xoff, DoubleBuffer yb, int yoff, double be,
-             DoubleBuffer zb, int zoff, int n) {
-        op = Op.MUL;
-        alpha = al;
-        x = xb;
-        xo = xoff;
-        y = yb;
-        yo = yoff;
-        beta = be;
-        z = zb;
-        zo = zoff;
-        run(n, 1);
-    }
-
-    void mul2(DoubleBuffer ab, int aoff, DoubleBuffer xb, int xoff, DoubleBuffer bb, int boff,
-              DoubleBuffer yb, int yoff, double be, DoubleBuffer zb, int zoff, int n) {
-        op = Op.MUL2;
-        a = ab;
-        ao = aoff;
-        x = xb;
-        xo = xoff;
-        b = bb;
-        bo = boff;
-        y = yb;
-        yo = yoff;
-        beta = be;
-        z = zb;
-        zo = zoff;
-        run(n, 1);
-    }
-
-    void scale(double av, DoubleBuffer xb, int xoff, double be, DoubleBuffer yb, int yoff, int n) {
-        op = Op.SCALE;
-        alpha = av;
-        x = xb;
-        xo = xoff;
-        beta = be;
-        y = yb;
-        yo = yoff;
-        run(n, 1);
-    }
-
-    /** See {@link CpuLoops#biasRows}; {@code fn} null adds the bias row only. */
-    void biasRows(int rows, int c, double al, DoubleBuffer bb, int boff, DoubleBuffer zb, int zoff,
-                  UnaryFn fn, int pp, DoubleBuffer yb, int yoff, DoubleBuffer d1b, int d1off,
-                  DoubleBuffer d2b, int d2off) {
-        op = Op.BIAS_ROWS;
-        cols = c;
-        alpha = al;
-        b = bb;
-        bo = boff;
-        z = zb;
-        zo = zoff;
-        f = fn;
-        p = pp;
-        y = yb;
-        yo = yoff;
-        d1 = d1b;
-        d1o = d1off;
-        d2 = d2b;
-        d2o = d2off;
-        run(rows, c);
-    }
-
-    void biasMul(int rows, int c, DoubleBuffer bb, int boff, DoubleBuffer zb, int zoff,
-                 DoubleBuffer db, int doff, DoubleBuffer yb, int yoff) {
-        op = Op.BIAS_MUL;
-        cols = c;
-        b = bb;
-        bo = boff;
-        z = zb;
-        zo = zoff;
-        a = db;
-        ao = doff;
-        y = yb;
-        yo = yoff;
-        run(rows, c);
-    }
-
-    void softmaxJvp(int rows, int c, DoubleBuffer pb, int poff, DoubleBuffer dzb, int dzoff,
-                    double al, double be, DoubleBuffer dpb, int dpoff) {
-        op = Op.SOFTMAX_JVP;
-        cols = c;
-        a = pb;
-        ao = poff;
-        x = dzb;
-        xo = dzoff;
-        alpha = al;
-        beta = be;
-        y = dpb;
-        yo = dpoff;
-        run(rows, c);
-    }
-
-    /** Runs the current op over [lo, hi) (elements, or rows for the row ops) with {@code l}'s tiles. */
-    private void exec(CpuLoops l, int lo, int hi) {
-        switch (op) {
-            case FILL: l.fill(y, yo, alpha, lo, hi); break;
-            case AXPBY: l.axpby(alpha, x, xo, beta, y, yo, lo, hi); break;
-            case UNARY: l.unary(f, p, x, xo, y, yo, lo, hi); break;
-            case DERIVATIVES: l.unaryDerivatives(f, p, x, xo, y, yo, d1, d1o, d2, d2o, lo, hi); break;
-            case MUL: l.mul(alpha, x, xo, y, yo, beta, z, zo, lo, hi); break;
-            case MUL2: l.mul2(a, ao, x, xo, b, bo, y, yo, beta, z, zo, lo, hi); break;
-            case SCALE: l.scale(alpha, x, xo, beta, y, yo, lo, hi); break;
-            case BIAS_ROWS: l.biasRows(cols, alpha, b, bo, z, zo, f, p, y, yo, d1, d1o, d2, d2o, lo, hi); break;
-            case BIAS_MUL: l.biasMul(cols, b, bo, z, zo, a, ao, y, yo, lo, hi); break;
-            case SOFTMAX_JVP: l.softmaxJvp(cols, a, ao, x, xo, alpha, beta, y, yo, lo, hi); break;
-            default: throw new AssertionError(op);
-        }
-    }
-
-    /** {@code units} elements or rows of {@code width} elements each. */
-    private void run(int units, int width) {
-        if (units <= 0) {
-            return;
-        }
-        long elements = (long) units * Math.max(1, width);
-        boolean transcendental = op == Op.UNARY || op == Op.DERIVATIVES || (op == Op.BIAS_ROWS && f != null);
-        if (units < 2 || elements < (transcendental ? MIN_SPLIT : MIN_SPLIT_ARITHMETIC) || !enabled
-                || CpuBackend.threads() < 2) {
-            exec(main, 0, units);
+    /**
+     * Runs {@code k} over {@code units} elements or rows: on this thread, or in two halves when
+     * the call has at least {@link CpuLoops.Kernel#minSplit} elements (never for a reduction).
+     */
+    void run(CpuLoops.Kernel k, int units) {
+        long elements = (long) units * Math.max(1, k.width());
+        if (units < 2 || elements < k.minSplit() || !enabled || CpuBackend.threads() < 2) {
+            k.run(main, 0, Math.max(0, units)); // no units: a reduction still sets its output (β·y)
             return;
         }
         if (worker == null) {
             worker = new Worker();
         }
+        kernel = k;
         int mid = units / 2;
         worker.post(mid, units);
         try {
-            exec(main, 0, mid);
+            k.run(main, 0, mid);
         } finally {
             worker.await(); // never leave the worker writing into buffers the caller moves on from
         }
@@ -279,7 +92,7 @@ final class CpuSplit implements AutoCloseable {
             lo = from;
             hi = to;
             failure = null;
-            posted = ++seq; // volatile write publishes lo, hi and the call's fields
+            posted = ++seq; // volatile write publishes lo, hi, the kernel and its operands
             if (sleeping) {
                 LockSupport.unpark(thread);
             }
@@ -312,7 +125,7 @@ final class CpuSplit implements AutoCloseable {
                 long s = posted;
                 if (s != seen) {
                     try {
-                        exec(loops, lo, hi);
+                        kernel.run(loops, lo, hi);
                     } catch (Throwable t) {
                         failure = t;
                     }

@@ -52,7 +52,7 @@ public final class CudaBackend implements Backend {
 
     private final CudaContext ctx;
     private final KernelOps ops;
-    private final Set<Object> liveArrays = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<DeviceArray> liveArrays = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<GraphReplay> replays = Collections.newSetFromMap(new IdentityHashMap<>());
     private long allocations;
     private long liveBytes;
@@ -104,25 +104,21 @@ public final class CudaBackend implements Backend {
     }
 
     private CudaArray c(DArray a) {
-        if (!(a instanceof CudaArray ca) || ca.backend() != this) {
-            throw new IllegalArgumentException("array of backend "
-                    + (a == null ? "null" : a.backend().name()) + " passed to this cuda backend");
-        }
-        if (ca.closed()) {
-            throw new IllegalStateException("cuda array used after close");
-        }
-        return ca;
+        return mine(a instanceof CudaArray ca ? ca : null, a == null ? null : a.backend(), "array");
     }
 
     private CudaIntArray ci(IArray a) {
-        if (!(a instanceof CudaIntArray ca) || ca.backend() != this) {
-            throw new IllegalArgumentException("int array of backend "
-                    + (a == null ? "null" : a.backend().name()) + " passed to this cuda backend");
+        return mine(a instanceof CudaIntArray ca ? ca : null, a == null ? null : a.backend(), "int array");
+    }
+
+    /** {@code a} if it is a live array of this backend (null: of another kind or backend, {@code from}). */
+    private <A extends DeviceArray> A mine(A a, Backend from, String kind) {
+        if (a == null || a.backend() != this) {
+            throw new IllegalArgumentException(kind + " of backend "
+                    + (from == null ? "null" : from.name()) + " passed to this cuda backend");
         }
-        if (ca.closed()) {
-            throw new IllegalStateException("cuda int array used after close");
-        }
-        return ca;
+        a.ptr(); // throws "cuda (int) array used after close"
+        return a;
     }
 
     private static CUdeviceptr at(CudaArray a, long off) {
@@ -294,38 +290,39 @@ public final class CudaBackend implements Backend {
     @Override
     public DArray alloc(long n) {
         live();
-        if (n < 0) {
-            throw new IllegalArgumentException("negative array length " + n);
-        }
-        CudaArray a = new CudaArray(this, n, allocate(DeviceMemoryEstimate.allocationBytes(n, 8), "array", n));
-        liveArrays.add(a);
-        allocations++;
-        liveBytes += 8 * n;
-        return a;
+        return track(new CudaArray(this, n, allocate(DeviceMemoryEstimate.allocationBytes(length(n), 8), "array", n)), 8 * n);
     }
 
     @Override
     public IArray allocInt(int n) {
         live();
+        return track(new CudaIntArray(this, n, allocate(DeviceMemoryEstimate.allocationBytes(length(n), 4), "int array", n)),
+                4L * n);
+    }
+
+    private static long length(long n) {
         if (n < 0) {
             throw new IllegalArgumentException("negative array length " + n);
         }
-        CudaIntArray a = new CudaIntArray(this, n, allocate(DeviceMemoryEstimate.allocationBytes(n, 4), "int array", n));
+        return n;
+    }
+
+    private <A extends DeviceArray> A track(A a, long bytes) {
         liveArrays.add(a);
         allocations++;
-        liveBytes += 4L * n;
+        liveBytes += bytes;
         return a;
     }
 
     /** Called by an array's close: frees its memory (the backend's own close frees the rest). */
-    void released(Object array, long bytes, CUdeviceptr p) {
+    void released(DeviceArray array, long bytes, CUdeviceptr p) {
         if (closed || !liveArrays.remove(array)) {
             return;
         }
         liveBytes -= bytes;
         ctx.live();
         JCudaDriver.cuStreamSynchronize(ctx.stream()); // queued kernels may still use it
-        CudaArray.free(p);
+        DeviceArray.free(p);
     }
 
     @Override
@@ -345,57 +342,55 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /**
+     * Checks a host↔device copy's ranges; true when there is something to copy, the stream then
+     * synchronized (queued kernels may still use the device range).
+     */
+    private boolean transfer(String what, int hostLength, int hostOff, DeviceBuffer d, long devOff, int n) {
+        hostRange(hostLength, hostOff, n, what);
+        KernelOps.range(d, devOff, n, what);
+        if (n == 0) {
+            return false;
+        }
+        JCudaDriver.cuStreamSynchronize(ctx.stream());
+        return true;
+    }
+
     @Override
     public void upload(double[] src, int srcOff, DArray dst, long dstOff, int n) {
         live();
         CudaArray d = c(dst);
-        hostRange(src.length, srcOff, n, "upload");
-        KernelOps.range(d, dstOff, n, "upload");
-        if (n == 0) {
-            return;
+        if (transfer("upload", src.length, srcOff, d, dstOff, n)) {
+            JCudaDriver.cuMemcpyHtoD(at(d, dstOff), Pointer.to(src).withByteOffset(8L * srcOff), 8L * n);
         }
-        JCudaDriver.cuStreamSynchronize(ctx.stream());
-        JCudaDriver.cuMemcpyHtoD(at(d, dstOff), Pointer.to(src).withByteOffset(8L * srcOff), 8L * n);
     }
 
     @Override
     public void download(DArray src, long srcOff, double[] dst, int dstOff, int n) {
         live();
         CudaArray s = c(src);
-        hostRange(dst.length, dstOff, n, "download");
-        KernelOps.range(s, srcOff, n, "download");
-        if (n == 0) {
-            return;
+        if (transfer("download", dst.length, dstOff, s, srcOff, n)) {
+            JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset(8L * dstOff), at(s, srcOff), 8L * n);
         }
-        JCudaDriver.cuStreamSynchronize(ctx.stream());
-        JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset(8L * dstOff), at(s, srcOff), 8L * n);
     }
 
     @Override
     public void uploadInt(int[] src, int srcOff, IArray dst, int dstOff, int n) {
         live();
         CudaIntArray d = ci(dst);
-        hostRange(src.length, srcOff, n, "uploadInt");
-        KernelOps.range(d, dstOff, n, "uploadInt");
-        if (n == 0) {
-            return;
+        if (transfer("uploadInt", src.length, srcOff, d, dstOff, n)) {
+            JCudaDriver.cuMemcpyHtoD(CudaContext.address(d, dstOff), Pointer.to(src).withByteOffset(4L * srcOff), 4L * n);
+            d.shadow().write(src, srcOff, dstOff, n);
         }
-        JCudaDriver.cuStreamSynchronize(ctx.stream());
-        JCudaDriver.cuMemcpyHtoD(CudaContext.address(d, dstOff), Pointer.to(src).withByteOffset(4L * srcOff), 4L * n);
-        d.shadow().write(src, srcOff, dstOff, n);
     }
 
     @Override
     public void downloadInt(IArray src, int srcOff, int[] dst, int dstOff, int n) {
         live();
         CudaIntArray s = ci(src);
-        hostRange(dst.length, dstOff, n, "downloadInt");
-        KernelOps.range(s, srcOff, n, "downloadInt");
-        if (n == 0) {
-            return;
+        if (transfer("downloadInt", dst.length, dstOff, s, srcOff, n)) {
+            JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset(4L * dstOff), CudaContext.address(s, srcOff), 4L * n);
         }
-        JCudaDriver.cuStreamSynchronize(ctx.stream());
-        JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset(4L * dstOff), CudaContext.address(s, srcOff), 4L * n);
     }
 
     @Override
@@ -411,10 +406,7 @@ public final class CudaBackend implements Backend {
         live();
         CudaArray xa = c(x);
         CudaArray ya = c(y);
-        KernelOps.nonNegative(n, "n");
-        KernelOps.range(xa, xo, n, "copy x");
-        KernelOps.range(ya, yo, n, "copy y");
-        if (n == 0 || (xa == ya && xo == yo)) {
+        if (!KernelOps.flat(n, xa, xo, "copy x", ya, yo, "copy y") || (xa == ya && xo == yo)) {
             return;
         }
         if (xa == ya && Math.abs(xo - yo) < n) {
@@ -454,9 +446,7 @@ public final class CudaBackend implements Backend {
         live();
         CudaArray xa = c(x);
         CudaArray ya = c(y);
-        KernelOps.nonNegative(n, "n");
-        KernelOps.range(xa, xo, n, "axpy x");
-        KernelOps.range(ya, yo, n, "axpy y");
+        KernelOps.flat(n, xa, xo, "axpy x", ya, yo, "axpy y");
         alpha[0] = a;
         for (long s = 0; s < n; s += INT_CHUNK) {
             int len = (int) Math.min(INT_CHUNK, n - s);
@@ -475,9 +465,7 @@ public final class CudaBackend implements Backend {
         live();
         CudaArray xa = c(x);
         CudaArray ya = c(y);
-        KernelOps.nonNegative(n, "n");
-        KernelOps.range(xa, xo, n, "dot x");
-        KernelOps.range(ya, yo, n, "dot y");
+        KernelOps.flat(n, xa, xo, "dot x", ya, yo, "dot y");
         double sum = 0.0;
         for (long s = 0; s < n; s += INT_CHUNK) {
             int len = (int) Math.min(INT_CHUNK, n - s);
@@ -790,11 +778,10 @@ public final class CudaBackend implements Backend {
             }
         }
         replays.clear();
-        List<Object> arrays = new ArrayList<>(liveArrays);
-        for (Object o : arrays) {
+        List<DeviceArray> arrays = new ArrayList<>(liveArrays);
+        for (DeviceArray o : arrays) {
             try {
-                CUdeviceptr p = o instanceof CudaArray a ? a.invalidate() : ((CudaIntArray) o).invalidate();
-                CudaArray.free(p);
+                DeviceArray.free(o.invalidate());
             } catch (RuntimeException e) {
                 first = first == null ? e : first;
             }

@@ -303,9 +303,7 @@ public final class CudaContext implements KernelRuntime, AutoCloseable {
     /** The device address of (buffer, element offset) for a kernel or library call. */
     static CUdeviceptr address(DeviceBuffer b, long off) {
         CUdeviceptr base;
-        if (b instanceof CudaArray a) {
-            base = a.ptr();
-        } else if (b instanceof CudaIntArray a) {
+        if (b instanceof DeviceArray a) {
             base = a.ptr();
         } else if (b instanceof WorkBuffer w) {
             base = w.ptr;

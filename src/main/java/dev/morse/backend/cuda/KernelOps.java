@@ -45,6 +45,25 @@ public final class KernelOps {
         }
     }
 
+    /**
+     * Checks n and the operands x and y of a call over n elements (the names are the messages'
+     * constants, so a call allocates nothing); true when there is work (n > 0).
+     */
+    static boolean flat(long n, DeviceBuffer x, long xo, String xName, DeviceBuffer y, long yo, String yName) {
+        nonNegative(n, "n");
+        range(x, xo, n, xName);
+        range(y, yo, n, yName);
+        return n > 0;
+    }
+
+    /** Checks a rows×cols shape in k blocks; the elements of one block, 0 when there is no work (k = 0 too). */
+    private static long blockSize(int rows, int cols, int k) {
+        nonNegative(rows, "rows");
+        nonNegative(cols, "cols");
+        nonNegative(k, "k");
+        return k == 0 ? 0 : (long) rows * cols;
+    }
+
     private static long times(long n, long k) {
         return Math.multiplyExact(n, k);
     }
@@ -72,10 +91,7 @@ public final class KernelOps {
 
     /** y ← a·x + b·y. */
     public void axpby(long n, double a, DeviceBuffer x, long xo, double b, DeviceBuffer y, long yo) {
-        nonNegative(n, "n");
-        range(x, xo, n, "axpby x");
-        range(y, yo, n, "axpby y");
-        if (n == 0) {
+        if (!flat(n, x, xo, "axpby x", y, yo, "axpby y")) {
             return;
         }
         args.reset().i64(n).f64(a).ptr(x, xo).f64(b).ptr(y, yo);
@@ -84,10 +100,7 @@ public final class KernelOps {
 
     /** y ← f(x). */
     public void unary(UnaryFn f, int p, long n, DeviceBuffer x, long xo, DeviceBuffer y, long yo) {
-        nonNegative(n, "n");
-        range(x, xo, n, "unary x");
-        range(y, yo, n, "unary y");
-        if (n == 0) {
+        if (!flat(n, x, xo, "unary x", y, yo, "unary y")) {
             return;
         }
         args.reset().i32(f.code()).i32(p).i64(n).ptr(x, xo).ptr(y, yo);
@@ -98,12 +111,8 @@ public final class KernelOps {
     public void unaryDerivatives(UnaryFn f, int p, long n, DeviceBuffer x, long xo,
                                  DeviceBuffer y, long yo, DeviceBuffer d1, long d1o,
                                  DeviceBuffer d2, long d2o) {
-        nonNegative(n, "n");
-        range(x, xo, n, "unaryDerivatives x");
-        range(y, yo, n, "unaryDerivatives y");
-        range(d1, d1o, n, "unaryDerivatives d1");
-        range(d2, d2o, n, "unaryDerivatives d2");
-        if (n == 0) {
+        boolean work = flat(n, x, xo, "unaryDerivatives x", y, yo, "unaryDerivatives y");
+        if (!flat(n, d1, d1o, "unaryDerivatives d1", d2, d2o, "unaryDerivatives d2") || !work) {
             return;
         }
         args.reset().i32(f.code()).i32(p).i64(n).ptr(x, xo).ptr(y, yo).ptr(d1, d1o).ptr(d2, d2o);
@@ -166,11 +175,8 @@ public final class KernelOps {
     /** z_j[r,c] ← z_j[r,c] + α·b_j[c]. */
     public void addRowVector(int rows, int cols, int k, double alpha, DeviceBuffer b, long bo,
                              boolean bPerBlock, DeviceBuffer z, long zo) {
-        nonNegative(rows, "rows");
-        nonNegative(cols, "cols");
-        nonNegative(k, "k");
-        long size = (long) rows * cols;
-        if (size == 0 || k == 0) {
+        long size = blockSize(rows, cols, k);
+        if (size == 0) {
             return;
         }
         range(b, bo, bPerBlock ? times(cols, k) : cols, "addRowVector b");
@@ -206,11 +212,8 @@ public final class KernelOps {
     /** z_j[r,c] ← z_j[r,c] + b_j[c], y_j ← d∘z_j; b per block or shared, d shared. */
     public void biasMulShared(int rows, int cols, int k, DeviceBuffer b, long bo, boolean bPerBlock,
                               DeviceBuffer z, long zo, DeviceBuffer d, long dOff, DeviceBuffer y, long yo) {
-        nonNegative(rows, "rows");
-        nonNegative(cols, "cols");
-        nonNegative(k, "k");
-        long size = (long) rows * cols;
-        if (size == 0 || k == 0) {
+        long size = blockSize(rows, cols, k);
+        if (size == 0) {
             return;
         }
         range(b, bo, bPerBlock ? times(cols, k) : cols, "biasMulShared b");
@@ -297,11 +300,8 @@ public final class KernelOps {
     /** dp_j ← β·dp_j + α·P∘(dz_j − rowsum(P∘dz_j)·1ᵀ), P shared. */
     public void softmaxJvp(int rows, int cols, int k, DeviceBuffer p, long po, DeviceBuffer dz, long dzo,
                            double alpha, double beta, DeviceBuffer dp, long dpo) {
-        nonNegative(rows, "rows");
-        nonNegative(cols, "cols");
-        nonNegative(k, "k");
-        long size = (long) rows * cols;
-        if (size == 0 || k == 0) {
+        long size = blockSize(rows, cols, k);
+        if (size == 0) {
             return;
         }
         range(p, po, size, "softmaxJvp p");
@@ -316,14 +316,12 @@ public final class KernelOps {
     /** y ← max(a, b); m ← [a ≥ b or a NaN] when given. */
     public void max(long n, DeviceBuffer a, long ao, DeviceBuffer b, long bo, DeviceBuffer y, long yo,
                     DeviceBuffer m, long mo) {
-        nonNegative(n, "n");
-        range(a, ao, n, "max a");
-        range(b, bo, n, "max b");
+        boolean work = flat(n, a, ao, "max a", b, bo, "max b");
         range(y, yo, n, "max y");
         if (m != null) {
             range(m, mo, n, "max m");
         }
-        if (n == 0) {
+        if (!work) {
             return;
         }
         args.reset().i64(n).ptr(a, ao).ptr(b, bo).ptr(y, yo).ptr(m, m == null ? 0 : mo);
