@@ -75,6 +75,8 @@ public final class HessianOperator implements SymmetricOperator, AutoCloseable {
     private Linearization lin;
     private boolean bound;
     private FrobeniusNorm frob;
+    /** Whether the first revision's second measurement was taken. */
+    private boolean remeasured;
     private long applications;
     private boolean closed;
     private HessianRoute.Probe probe = HessianRoute.Probe.MEASURED;
@@ -178,9 +180,10 @@ public final class HessianOperator implements SymmetricOperator, AutoCloseable {
 
     /**
      * The choice again with m known (after a run's first solve); the route changes at the next
-     * bind. The unit costs are measured a second time at the bound linearization and each is
-     * the least of the two measurements, so one load spike during either probe (a time too
-     * high, never too low) does not decide the rest of the run.
+     * bind. At the operator's first revision the unit costs are measured a second time, at the
+     * bound linearization, and each is the least of the two measurements, so one load spike
+     * during either probe (a time too high, never too low) does not decide the route; later
+     * runs on the same operator reuse them (and allocate nothing).
      */
     public HessianRoute.Decision revise(HessianRoute.Decision first, long m) {
         live();
@@ -188,7 +191,10 @@ public final class HessianOperator implements SymmetricOperator, AutoCloseable {
             return first;
         }
         ready();
-        costs = costs.leastOf(probe.measure(this, lin));
+        if (!remeasured) {
+            remeasured = true;
+            costs = costs.leastOf(probe.measure(this, lin));
+        }
         HessianRoute.Route r = HessianRoute.choose(costs, m);
         nextDense = r == HessianRoute.Route.DENSE;
         return new HessianRoute.Decision(r, HessianRoute.Basis.REVISED, costs, m, first.route());
