@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -120,12 +119,12 @@ final class BenchCombineCommand implements Callable<Integer> {
                     for (Row r : run) {
                         if (r.network().equals(net.name()) && r.implementation().equals(op[0])
                                 && r.operation().equals(op[1])) {
-                            md.append(ms(r.t().medianS())).append(" | ");
+                            md.append(BenchCommand.Hvp.ms(r.t().medianS())).append(" | ");
                         }
                     }
                 }
-                md.append(ms(c.t().medianS())).append(" (").append(ms(c.t().minS())).append('-')
-                        .append(ms(c.t().maxS())).append(") |\n");
+                md.append(BenchCommand.Hvp.ms(c.t().medianS())).append(" (").append(BenchCommand.Hvp.ms(c.t().minS())).append('-')
+                        .append(BenchCommand.Hvp.ms(c.t().maxS())).append(") |\n");
             }
         }
         StringBuilder csv = new StringBuilder("network,implementation,operation,median_s,min_s,max_s,reps\n");
@@ -142,10 +141,5 @@ final class BenchCombineCommand implements Callable<Integer> {
                 + " (hvp.csv: median, least and greatest of the run medians; reps = runs)");
         o.flush();
         return 0;
-    }
-
-    private static String ms(double s) {
-        double v = s * 1e3;
-        return String.format(Locale.ROOT, v < 1 ? "%.4f" : (v < 100 ? "%.2f" : "%.0f"), v);
     }
 }

@@ -293,7 +293,12 @@ public final class BenchCommand implements Runnable {
         }
 
         private static String ms(Row r) {
-            double v = r.t().medianS() * 1e3;
+            return ms(r.t().medianS());
+        }
+
+        /** Seconds as milliseconds with the tables' precision (4 decimals below 1 ms, 2 below 100). */
+        static String ms(double seconds) {
+            double v = seconds * 1e3;
             return String.format(Locale.ROOT, v < 1 ? "%.4f" : (v < 100 ? "%.2f" : "%.0f"), v);
         }
     }
