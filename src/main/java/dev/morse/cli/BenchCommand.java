@@ -63,7 +63,7 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--budget", defaultValue = "2.0", description = "Seconds of repetitions per operation (default: ${DEFAULT-VALUE}).")
         double budget;
 
-        @Option(names = "--block", defaultValue = "32", description = "Directions per hvpBlock call (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--block", defaultValue = "32", description = "Directions per hvpBlock call, at most: capped at the plan's block capacity (default: ${DEFAULT-VALUE}).")
         int block;
 
         @Option(names = "--peer-reps", defaultValue = "5", description = "Timed repetitions per libtorch operation (default: ${DEFAULT-VALUE}).")
@@ -248,7 +248,9 @@ public final class BenchCommand implements Runnable {
                     .append('\n');
             sb.append("- peer: ").append(peerNote).append('\n');
             sb.append("- times are medians in ms; hvp = linearization + one HVP; marginal = one more HVP at the same θ; "
-                    + "block = hvpBlock per direction; full min/max in hvp.csv\n");
+                    + "block = hvpBlock per direction, timed on one tangent pass of min(--block, the plan's block capacity) "
+                    + "directions (\"k = 1\": the plan holds one direction, so a block is a loop of marginal HVPs); "
+                    + "full min/max in hvp.csv\n");
             for (String impl : new String[] {"morse-cpu", "morse-cuda"}) {
                 String dgImpl = impl.equals("morse-cpu") ? "openblas" : impl;
                 Row dg = rows.stream().filter(r -> r.operation().equals("dgemm") && r.implementation().equals(dgImpl))
@@ -274,13 +276,14 @@ public final class BenchCommand implements Runnable {
                     Row bl = by.get(k + "hvp_block_per_direction");
                     Row tg = by.get(net.name() + "|libtorch|gradient");
                     Row th = by.get(net.name() + "|libtorch|hvp");
-                    if (g == null || h == null || m == null || bl == null) {
+                    if (g == null || h == null || m == null) {
                         continue;
                     }
                     double rate = net.marginalHvpFlops() / m.t().medianS() / 1e9;
                     sb.append(String.format(Locale.ROOT,
                             "| %s | %d | %s | %s | %s (%.0f%%) | %s | %s | %s | %s | %.2f | %.2f | %.1f | %.0f%% |%n",
-                            net.name(), net.mlp().nParams(), ms(g), ms(h), ms(m), 100 * m.t().spread(), ms(bl),
+                            net.name(), net.mlp().nParams(), ms(g), ms(h), ms(m), 100 * m.t().spread(),
+                            bl == null ? "– (k = 1)" : ms(bl),
                             tg == null ? "–" : ms(tg), th == null ? "–" : ms(th),
                             th == null ? "–" : String.format(Locale.ROOT, "%.3f", m.t().medianS() / th.t().medianS()),
                             m.t().medianS() / g.t().medianS(), h.t().medianS() / g.t().medianS(), rate,
