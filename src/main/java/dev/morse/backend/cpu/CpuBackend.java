@@ -488,8 +488,8 @@ public final class CpuBackend implements Backend {
                         + " of row " + r + " is outside [0, " + cols + ")");
             }
         }
-        split.run(softmaxCe.set(cols, b(z), i(zo), lab, b(p), i(po), b(g), i(go)), rows);
-        b(loss).put(i(lo), softmaxCe.total / rows);
+        split.run(softmaxCe.set(rows, cols, b(z), i(zo), lab, b(p), i(po), b(g), i(go)), rows);
+        b(loss).put(i(lo), softmaxCe.total() / rows);
     }
 
     @Override

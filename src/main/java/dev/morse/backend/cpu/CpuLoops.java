@@ -673,8 +673,10 @@ final class CpuLoops {
     }
 
     /**
-     * Softmax and its cross-entropy gradient (a reduction: one thread): P ← softmax(Z),
-     * G ← P − onehot; {@link #total} ← Σ_r (max_r + log Σ exp − z[r, y_r]) in row order.
+     * Softmax and its cross-entropy gradient, rows independent (split across the threads like
+     * any row kernel): P ← softmax(Z), G ← P − onehot, and row r's loss term
+     * max_r + log Σ exp − z[r, y_r] into {@link #rowLoss}; {@link #total} then adds the terms
+     * in row order on one thread, so the loss is bitwise that of a single sequential loop.
      */
     static final class SoftmaxCrossEntropy extends Rows {
         private DoubleBuffer z;
@@ -684,14 +686,20 @@ final class CpuLoops {
         private int po;
         private DoubleBuffer g;
         private int go;
-        double total;
+        private int rows;
+        /** Each row's loss term (grown once to the largest row count seen). */
+        private double[] rowLoss = new double[0];
 
         SoftmaxCrossEntropy() {
-            super(Long.MAX_VALUE);
+            super(CpuSplit.MIN_SPLIT);
         }
 
-        SoftmaxCrossEntropy set(int c, DoubleBuffer zb, int zoff, int[] labels, DoubleBuffer pb, int poff,
+        SoftmaxCrossEntropy set(int nRows, int c, DoubleBuffer zb, int zoff, int[] labels, DoubleBuffer pb, int poff,
                                 DoubleBuffer gb, int goff) {
+            rows = nRows;
+            if (rowLoss.length < nRows) {
+                rowLoss = new double[nRows];
+            }
             cols = c;
             z = zb;
             zo = zoff;
@@ -700,8 +708,16 @@ final class CpuLoops {
             po = poff;
             g = gb;
             go = goff;
-            total = 0.0;
             return this;
+        }
+
+        /** Σ_r of the row terms in row order, after {@code run}. */
+        double total() {
+            double total = 0.0;
+            for (int r = 0; r < rows; r++) {
+                total += rowLoss[r];
+            }
+            return total;
         }
 
         @Override
@@ -726,7 +742,7 @@ final class CpuLoops {
                 p.put(pi + c, pr);
                 g.put(gi + c, c == y ? pr - 1.0 : pr);
             }
-            total += max + Math.log(sum) - z.get(zi + y);
+            rowLoss[r] = max + Math.log(sum) - z.get(zi + y);
         }
 
         @Override
@@ -756,7 +772,7 @@ final class CpuLoops {
                     pt[base + c] = pr;
                     gt[base + c] = c == yl ? pr - 1.0 : pr;
                 }
-                total += max + Math.log(sum) - zt[base + yl];
+                rowLoss[r + q] = max + Math.log(sum) - zt[base + yl];
             }
             p.put(po + at, pt, 0, m);
             g.put(go + at, gt, 0, m);

@@ -7,7 +7,8 @@ import java.util.concurrent.locks.LockSupport;
  * halves: the calling thread takes the first, one persistent worker thread the second. A
  * call's operands are kept in fields of its kernel object (one call at a time: a backend is
  * used by one thread), so a call allocates nothing. Only independent elements or rows are split,
- * so results are bitwise those of one thread; reductions (column sums, sums, the loss) are not.
+ * so results are bitwise those of one thread; reductions (column sums, sums) are not, and the
+ * softmax cross-entropy splits its rows but adds their loss terms in row order on one thread.
  * The worker exists only while the BLAS runs on more than one thread (a batch with one worker
  * per core sets the BLAS to one thread, and then every loop stays on its caller's thread).
  */
