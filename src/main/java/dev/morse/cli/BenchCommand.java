@@ -243,7 +243,8 @@ public final class BenchCommand implements Runnable {
             sb.append("# morse bench hvp\n\n");
             sb.append("- machine: ").append(machine()).append("; Java ").append(System.getProperty("java.version"))
                     .append('\n');
-            sb.append("- morse-cpu: OpenBLAS ").append(blas).append(", ").append(threads).append(" threads\n");
+            sb.append("- morse-cpu: OpenBLAS ").append(blas).append(", ").append(threads).append(" threads, ")
+                    .append(CpuBackend.threadTimeout()).append('\n');
             sb.append("- morse-cuda: ").append(cudaWhy == null ? "measured" : "not measured (" + cudaWhy + ")")
                     .append('\n');
             sb.append("- peer: ").append(peerNote).append('\n');

@@ -102,7 +102,7 @@ final class NewtonBenchCommand implements Callable<Integer> {
             cmd.append(" --hessian ").append(hessian);
         }
         String md = NewtonBench.markdown(rows, BenchCommand.Hvp.machine() + "; Java " + System.getProperty("java.version")
-                + "; OpenBLAS " + CpuBackend.buildInfo(), cmd.toString(), o);
+                + "; OpenBLAS " + CpuBackend.buildInfo() + ", " + CpuBackend.threadTimeout(), cmd.toString(), o);
         StringBuilder csv = new StringBuilder(NewtonBench.CSV_HEADER).append('\n');
         for (NewtonBench.Row r : rows) {
             csv.append(r.csv()).append('\n');

@@ -102,7 +102,22 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String description() {
-        return "OpenBLAS " + buildInfo() + ", " + threads() + " threads";
+        return "OpenBLAS " + buildInfo() + ", " + threads() + " threads" + (threads() > 1 ? ", " + threadTimeout() : "");
+    }
+
+    /**
+     * How long OpenBLAS's idle threads spin before they sleep, from OPENBLAS_THREAD_TIMEOUT (read
+     * by the library once, when it loads: log₂ of the spin in cycles, 4 to 30). Unset, they spin
+     * for 2²⁸ cycles (about 0.1 s) after every call, and on a narrow network's many small products
+     * they then hold the core the elementwise worker ({@link CpuSplit}) needs: a 16-12-8-10@10000
+     * gradient took 36 ms against 10 ms with OPENBLAS_THREAD_TIMEOUT=4 on a loaded 2-core machine.
+     * ./morse and the tests set 4; a Java program using the library should set it in the
+     * environment of its JVM.
+     */
+    public static String threadTimeout() {
+        String v = System.getenv("OPENBLAS_THREAD_TIMEOUT");
+        return v == null ? "OPENBLAS_THREAD_TIMEOUT unset (idle BLAS threads spin ~0.1 s)"
+                : "OPENBLAS_THREAD_TIMEOUT=" + v;
     }
 
     private void live() {
