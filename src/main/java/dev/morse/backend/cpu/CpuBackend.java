@@ -20,7 +20,8 @@ import org.bytedeco.openblas.global.openblas;
 import org.bytedeco.openblas.global.openblas_full;
 
 /**
- * The CPU backend: OpenBLAS (through org.bytedeco:openblas) for BLAS and LAPACK, Java loops
+ * The CPU backend: OpenBLAS (through org.bytedeco:openblas) for BLAS and LAPACK (tall-skinny
+ * products in row blocks: {@link CpuSkinny}), Java loops
  * over off-heap memory for the fused elementwise kernels: over cache-sized tiles
  * ({@link CpuLoops}), the large ones on two threads while the BLAS runs on two ({@link CpuSplit}). LAPACK routines are called in
  * column-major layout on symmetric input, which is the same matrix, so no transposition

@@ -21,8 +21,31 @@ import org.bytedeco.openblas.global.openblas;
  * reduction in blocks of rows, the first with the caller's β, the rest with β = 1 (summation
  * order differs from the one call: results agree to rounding, not bitwise).
  * </ul>
- * Measured on 2 cores (OpenBLAS 0.3.31, µs, median of alternating rounds, old → new):
- * see the table in the class {@code SkinnyGemmAbBench} run of the commit that added this.
+ * Why: on these shapes OpenBLAS's one call runs at half the speed of the same product cut into
+ * blocks whose operand rows stay in L2 (one thread); NT is slow in itself, and NN after an explicit
+ * transposition is not. Blocks of 128 KiB of operand rows (rows = 128 Ki / (8·(n + k))) did as
+ * well as 256 KiB and better than larger ones for n = k = 32; at n = k = 64 and 24×48 the blocks
+ * lost on two threads (OpenBLAS threads the one large call well there), so sides are ≤ 32.
+ * SkinnyGemmAbBench, µs, median of 15 alternating rounds, path off → on (2 cores shared with
+ * another Maven run, load 2-3: ±10%; MxNxK: NN = A[M,K]·B[K,N], NT = C[M,N]·Bᵀ, TN = Aᵀ·C):
+ * <pre>
+ *                   1 thread                        2 threads
+ * MxNxK         NN         NT         TN          NN         NT         TN
+ * 10000x12x16   166→113    144→67     310→127     91→109     76→70      264→98
+ * 10000x8x12     43→41     132→75      64→63      39→39      60→67       54→51
+ * 10000x10x8     65→69      91→32      47→48      63→61      52→35       44→45
+ * 10000x8x16    127→61     140→61     205→65      78→57      64→57      180→63
+ * 10000x16x8    116→54     160→72     176→55      66→65      71→54      144→43
+ * 10000x16x16   210→130    190→100    282→123     91→89      91→89      272→103
+ * 10000x12x8     71→67      96→38      56→52      72→65      79→39       53→49
+ * 10000x8x10     39→39     106→61      54→55      35→35     101→60       52→53
+ * 40000x12x16   777→566    681→370   1123→608    464→520    391→368    1269→598
+ * 10000x32x32   560→293    532→280    726→461    373→315    352→277     510→380
+ * </pre>
+ * Wider products (10000x64x64, 10000x256x256, 20000x64x784) go straight through: equal within noise.
+ * The loss, NN 12×16 on two threads (≈ 15%, in every run), stayed with NN blocks of m·n·k ≥ 2¹⁹,
+ * large enough for OpenBLAS to thread each, and went only when the blocks were half the product;
+ * in a 16-12-8-10 network the TN and NT gains of the same layer outweigh it.
  * The switch {@link #enabled} (system property {@code morse.cpu.skinny=false}) turns it off.
  */
 final class CpuSkinny implements AutoCloseable {
