@@ -76,7 +76,7 @@ final class CpuSkinny implements AutoCloseable {
     boolean gemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
                  CpuArray a, long ao, int lda, CpuArray b, long bo, int ldb,
                  double beta, CpuArray c, long co, int ldc) {
-        if (!enabled || ldc < Math.max(1, n)) {
+        if (!enabled || m <= 0 || n <= 0 || k <= 0 || ldc < Math.max(1, n)) { // negative sizes: OpenBLAS's error
             return false;
         }
         if (!transA && !transB) {

@@ -101,6 +101,8 @@ class CpuSkinnyTest {
         assertFalse(s.gemm(false, false, 10000, 8, 8, 1, a, 0, 7, x, 0, 8, 0, c, 0, 8), "lda < k");
         assertFalse(s.gemm(false, true, 10000, 8, 8, 1, a, 0, 8, x, 0, 7, 0, c, 0, 8), "ldb < k (B transposed)");
         assertFalse(s.gemm(true, false, 8, 8, 10000, 1, a, 0, 8, x, 0, 8, 0, c, 0, 7), "ldc < n");
+        assertFalse(s.gemm(false, false, 10000, -5, 5, 1, a, 0, 5, x, 0, 8, 0, c, 0, 8), "negative n");
+        assertFalse(s.gemm(true, false, 8, 8, -10000, 1, a, 0, 8, x, 0, 8, 0, c, 0, 8), "negative k");
         CpuSkinny.enabled = false;
         assertFalse(s.gemm(false, false, 10000, 8, 8, 1, a, 0, 8, x, 0, 8, 0, c, 0, 8), "switched off");
         CpuSkinny.enabled = true;
