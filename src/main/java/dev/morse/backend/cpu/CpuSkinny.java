@@ -13,39 +13,40 @@ import org.bytedeco.openblas.global.openblas;
  * (layers like 16→12→8→10 over 10⁴ examples), on which OpenBLAS's one call is slower than a
  * few smaller ones. Chosen by shape; everything else goes straight to {@code cblas_dgemm}.
  * <ul>
- * <li>NN, many rows, n and k ≤ {@link #SMALL}: the rows in blocks of {@link #rows} rows.
- * <li>NT (C = A·Bᵀ, the adjoint passed down a layer), many rows, op(B) ≤ {@link #SMALL}²
- * elements: B transposed once into a scratch kept by this object (grown, never shrunk: no
- * allocation per call once warm), then as NN.
- * <li>TN (W = Aᵀ·C, a weight gradient reduced over many rows), result ≤ {@link #SMALL}²: the
- * reduction in blocks of rows, the first with the caller's β, the rest with β = 1 (summation
- * order differs from the one call: results agree to rounding, not bitwise).
+ * <li>NN, many rows, n and k ≤ {@link #SMALL}, OpenBLAS on one thread: the rows in blocks of
+ * {@link #rows} rows. On several threads NN stays one call: OpenBLAS threads it, and blocks small
+ * enough for L2 are each below its threading threshold (measured: no gain, 40000x12x16 15-25% slower).
+ * <li>NT (C = A·Bᵀ, the adjoint passed down a layer), many rows, both sides of B ≤ {@link #SMALL}:
+ * B transposed into a scratch kept by this object (grown, never shrunk: no allocation per call
+ * once warm), then NN in blocks (also on several threads, where blocks beat the one NN call).
+ * <li>TN (W = Aᵀ·C, a weight gradient reduced over many rows), both sides of the result ≤
+ * {@link #SMALL}: the reduction in blocks of rows, the first with the caller's β, the rest with
+ * β = 1 (summation order differs from the one call: results agree to rounding, not bitwise).
  * </ul>
- * Why: on these shapes OpenBLAS's one call runs at half the speed of the same product cut into
- * blocks whose operand rows stay in L2 (one thread); NT is slow in itself, and NN after an explicit
- * transposition is not. Blocks of 128 KiB of operand rows (rows = 128 Ki / (8·(n + k))) did as
- * well as 256 KiB and better than larger ones for n = k = 32; at n = k = 64 and 24×48 the blocks
- * lost on two threads (OpenBLAS threads the one large call well there), so sides are ≤ 32.
- * SkinnyGemmAbBench, µs, median of 15 alternating rounds, path off → on (2 cores shared with
- * another Maven run, load 2-3: ±10%; MxNxK: NN = A[M,K]·B[K,N], NT = C[M,N]·Bᵀ, TN = Aᵀ·C):
+ * Why: on these shapes OpenBLAS's one call runs at about half the speed of the same product cut
+ * into blocks whose operand rows stay in L2 (one thread), and its NT is slow where NN after an
+ * explicit transposition is not. Blocks of 128 KiB of operand rows (rows = 128 Ki / (8·(n + k)),
+ * within [128, 8192]) did as well as 256 KiB and better than larger ones at n = k = 32; at
+ * n = k = 64 and 24×48 the blocks lost on two threads, so sides are ≤ 32.
+ * SkinnyGemmAbBench, µs, median of 21 alternating rounds, path off → on (2-core Xeon, OpenBLAS
+ * 0.3.31, otherwise idle; rounds vary ±10%; NN = A[M,K]·B[K,N], NT = C[M,N]·Bᵀ, TN = Aᵀ·C):
  * <pre>
  *                   1 thread                        2 threads
  * MxNxK         NN         NT         TN          NN         NT         TN
- * 10000x12x16   166→113    144→67     310→127     91→109     76→70      264→98
- * 10000x8x12     43→41     132→75      64→63      39→39      60→67       54→51
- * 10000x10x8     65→69      91→32      47→48      63→61      52→35       44→45
- * 10000x8x16    127→61     140→61     205→65      78→57      64→57      180→63
- * 10000x16x8    116→54     160→72     176→55      66→65      71→54      144→43
- * 10000x16x16   210→130    190→100    282→123     91→89      91→89      272→103
- * 10000x12x8     71→67      96→38      56→52      72→65      79→39       53→49
- * 10000x8x10     39→39     106→61      54→55      35→35     101→60       52→53
- * 40000x12x16   777→566    681→370   1123→608    464→520    391→368    1269→598
- * 10000x32x32   560→293    532→280    726→461    373→315    352→277     510→380
+ * 10000x12x16   273→177    165→97     280→121     one call   116→109    346→144
+ * 10000x8x12     43→42     118→70      57→56                  97→100     69→68
+ * 10000x10x8     65→60      93→38      52→53                  73→56      58→58
+ * 10000x8x16    141→71     161→79     249→98                  82→78     251→94
+ * 10000x16x8    155→78     126→60     160→71                  93→83     187→73
+ * 10000x16x16   239→133    222→125    341→163                127→140    353→167
+ * 10000x12x8    106→96     147→66      73→71                  79→65      70→64
+ * 10000x8x10     41→42     120→71      64→65                  83→94      69→70
+ * 40000x12x16   792→601    731→394   1375→669                491→431   1408→691
+ * 10000x32x32   762→400    778→410    878→573                396→410    597→471
  * </pre>
- * Wider products (10000x64x64, 10000x256x256, 20000x64x784) go straight through: equal within noise.
- * The loss, NN 12×16 on two threads (≈ 15%, in every run), stayed with NN blocks of m·n·k ≥ 2¹⁹,
- * large enough for OpenBLAS to thread each, and went only when the blocks were half the product;
- * in a 16-12-8-10 network the TN and NT gains of the same layer outweigh it.
+ * Wider products go straight through (10000x64x64, 10000x256x256, 20000x64x784: equal within
+ * noise). NT on two threads is mixed for the smallest shapes (8x10, 16x16 lost in this run, won
+ * or tied in others); the TN gains of the same layers are larger.
  * The switch {@link #enabled} (system property {@code morse.cpu.skinny=false}) turns it off.
  */
 final class CpuSkinny implements AutoCloseable {
@@ -79,9 +80,10 @@ final class CpuSkinny implements AutoCloseable {
         if (!enabled || m <= 0 || n <= 0 || k <= 0 || ldc < Math.max(1, n)) { // negative sizes: OpenBLAS's error
             return false;
         }
+        boolean threaded = CpuBackend.threads() > 1;
         if (!transA && !transB) {
             int bl = rows(k, n);
-            if (m < 2 * bl || n > SMALL || k > SMALL || lda < Math.max(1, k) || ldb < Math.max(1, n)) {
+            if (threaded || m < 2 * bl || n > SMALL || k > SMALL || lda < Math.max(1, k) || ldb < Math.max(1, n)) {
                 return false;
             }
             rowBlocks(m, n, k, alpha, a, ao, lda, b.at(1, bo), ldb, beta, c, co, ldc, bl);

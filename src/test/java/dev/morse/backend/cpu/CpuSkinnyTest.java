@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.morse.backend.DArray;
+import dev.morse.testing.SingleBlasThread;
 import java.lang.management.ManagementFactory;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -37,6 +38,12 @@ class CpuSkinnyTest {
 
     @Test
     void rowBlocksMatchOneCall() {
+        try (SingleBlasThread one = new SingleBlasThread()) { // NN is blocked on one BLAS thread only
+            rowBlocks();
+        }
+    }
+
+    private void rowBlocks() {
         int[][] nk = {{12, 16}, {8, 10}, {1, 7}, {9, 1}, {1, 1}, {32, 32}};
         for (int[] s : nk) {
             int n = s[0];
@@ -106,8 +113,21 @@ class CpuSkinnyTest {
         CpuSkinny.enabled = false;
         assertFalse(s.gemm(false, false, 10000, 8, 8, 1, a, 0, 8, x, 0, 8, 0, c, 0, 8), "switched off");
         CpuSkinny.enabled = true;
-        assertTrue(s.gemm(false, false, 10000, 8, 8, 1, a, 0, 8, x, 0, 8, 0, c, 0, 8));
+        try (SingleBlasThread one = new SingleBlasThread()) {
+            assertTrue(s.gemm(false, false, 10000, 8, 8, 1, a, 0, 8, x, 0, 8, 0, c, 0, 8));
+        }
         assertEquals(0, s.scratchAllocations, "no scratch without a transposed B");
+        int threads0 = CpuBackend.threads();
+        try {
+            CpuBackend.setThreads(2);
+            if (CpuBackend.threads() > 1) {
+                assertFalse(s.gemm(false, false, 10000, 8, 8, 1, a, 0, 8, x, 0, 8, 0, c, 0, 8), "NN on several BLAS threads");
+                assertTrue(s.gemm(false, true, 10000, 8, 8, 1, a, 0, 8, x, 0, 8, 0, c, 0, 8), "NT on several");
+                assertTrue(s.gemm(true, false, 8, 8, 10000, 1, a, 0, 8, x, 0, 8, 0, c, 0, 8), "TN on several");
+            }
+        } finally {
+            CpuBackend.setThreads(threads0);
+        }
     }
 
     @Test
