@@ -80,10 +80,10 @@ final class CpuSkinny implements AutoCloseable {
         if (!enabled || m <= 0 || n <= 0 || k <= 0 || ldc < Math.max(1, n)) { // negative sizes: OpenBLAS's error
             return false;
         }
-        boolean threaded = CpuBackend.threads() > 1;
         if (!transA && !transB) {
             int bl = rows(k, n);
-            if (threaded || m < 2 * bl || n > SMALL || k > SMALL || lda < Math.max(1, k) || ldb < Math.max(1, n)) {
+            if (m < 2 * bl || n > SMALL || k > SMALL || lda < Math.max(1, k) || ldb < Math.max(1, n)
+                    || CpuBackend.threads() > 1) {
                 return false;
             }
             rowBlocks(m, n, k, alpha, a, ao, lda, b.at(1, bo), ldb, beta, c, co, ldc, bl);
