@@ -20,7 +20,8 @@ import org.bytedeco.openblas.global.openblas;
 import org.bytedeco.openblas.global.openblas_full;
 
 /**
- * The CPU backend: OpenBLAS (through org.bytedeco:openblas) for BLAS and LAPACK, Java loops
+ * The CPU backend: OpenBLAS (through org.bytedeco:openblas) for BLAS and LAPACK (tall-skinny
+ * products in row blocks: {@link CpuSkinny}), Java loops
  * over off-heap memory for the fused elementwise kernels: over cache-sized tiles
  * ({@link CpuLoops}), the large ones on two threads while the BLAS runs on two ({@link CpuSplit}). LAPACK routines are called in
  * column-major layout on symmetric input, which is the same matrix, so no transposition
@@ -43,6 +44,8 @@ public final class CpuBackend implements Backend {
     private final IntPointer iquery = new IntPointer(1);
     /** The elementwise loops, on this thread and (large ranges) one more. */
     private final CpuSplit split = new CpuSplit();
+    /** Tall-skinny products in blocks (and its transposition scratch). */
+    final CpuSkinny skinny = new CpuSkinny();
     // the kernels: one object each, its operands set before each call (no allocation per call)
     private final CpuLoops.Scale scale = new CpuLoops.Scale();
     private final CpuLoops.Unary unary = new CpuLoops.Unary();
@@ -312,9 +315,15 @@ public final class CpuBackend implements Backend {
             }
             return;
         }
+        CpuArray ca = c(a);
+        CpuArray cb = c(bm);
+        CpuArray cc = c(cm);
+        if (skinny.gemm(transA, transB, m, n, k, alpha, ca, ao, lda, cb, bo, ldb, beta, cc, co, ldc)) {
+            return;
+        }
         openblas.cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
                 transB ? CblasTrans : CblasNoTrans, m, n, k, alpha,
-                c(a).at(0, ao), lda, c(bm).at(1, bo), ldb, beta, c(cm).at(2, co), ldc);
+                ca.at(0, ao), lda, cb.at(1, bo), ldb, beta, cc.at(2, co), ldc);
     }
 
     @Override
@@ -647,6 +656,7 @@ public final class CpuBackend implements Backend {
             query.close();
             iquery.close();
             split.close();
+            skinny.close();
         }
     }
 }
