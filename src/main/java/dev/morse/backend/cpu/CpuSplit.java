@@ -19,11 +19,14 @@ final class CpuSplit implements AutoCloseable {
      */
     static final int MIN_SPLIT = 1 << 15;
     /**
-     * The same for the multiply-add loops (~0.3 ns per element once tiled): they split only when
-     * large enough that waking the worker is certainly paid back, since on a busy machine the
-     * second thread may not be scheduled at once (narrow networks' 10⁵-element tangents stay on one).
+     * The same for the multiply-add loops (~0.3 ns per element once tiled). It was 2¹⁸ while
+     * OpenBLAS's idle threads spun for 0.1 s after each call and held the second core; with the
+     * short spin ./morse sets (OPENBLAS_THREAD_TIMEOUT=4, {@code CpuBackend.threadTimeout}) the
+     * worker gets it, and splitting from 2¹⁵ on made a 16-12-8-10@10000 marginal HVP 12% faster
+     * (fastest of ~600: 2.20 against 2.50 ms, idle machine, December 2; 2¹⁶ gave 2.22). The
+     * system property morse.cpu.minSplitArithmetic overrides it for A/B timing.
      */
-    static final int MIN_SPLIT_ARITHMETIC = 1 << 18;
+    static final int MIN_SPLIT_ARITHMETIC = Integer.getInteger("morse.cpu.minSplitArithmetic", 1 << 15);
     /** How long the idle worker waits, yielding, for the next half before parking. */
     private static final long SPIN_NANOS = 50_000;
 
