@@ -37,7 +37,7 @@ final class BenchCombineCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output directory.")
     Path out;
 
-    private static final Pattern CPU_LINE = Pattern.compile("^- morse-cpu: OpenBLAS (.*), (\\d+) threads$");
+    private static final Pattern CPU_LINE = Pattern.compile("^- morse-cpu: OpenBLAS (.*), (\\d+) threads(?:, (.*))?$");
     private static final Pattern PEER_LINE = Pattern.compile("^- peer: (.*)$");
     private static final Pattern CUDA_LINE = Pattern.compile("^- morse-cuda: not measured \\((.*)\\)$");
 
@@ -59,6 +59,7 @@ final class BenchCombineCommand implements Callable<Integer> {
         // the first run's header says what ran (BLAS, threads, peer); the runs are of one machine
         String blas = "?";
         int threads = 0;
+        String spin = "OPENBLAS_THREAD_TIMEOUT not recorded";
         String peer = "?";
         String cudaWhy = null;
         Path md1 = runs.get(0).resolve("hvp.md");
@@ -68,6 +69,9 @@ final class BenchCombineCommand implements Callable<Integer> {
                 if (m.matches()) {
                     blas = m.group(1);
                     threads = Integer.parseInt(m.group(2));
+                    if (m.group(3) != null) {
+                        spin = m.group(3);
+                    }
                 }
                 m = PEER_LINE.matcher(l);
                 if (m.matches()) {
@@ -94,7 +98,7 @@ final class BenchCombineCommand implements Callable<Integer> {
             md.append(i == 0 ? "" : ", ").append('`').append(runs.get(i).getFileName()).append('`');
         }
         md.append(". Rows one run lacks are left out.\n\n");
-        String table = BenchCommand.Hvp.markdown(nets, combined, threads, blas, peer, cudaWhy);
+        String table = BenchCommand.Hvp.markdown(nets, combined, threads, blas, spin, peer, cudaWhy);
         md.append(table.substring(table.indexOf('\n') + 1)); // its own title replaced by ours
         md.append("\n## Per run (ms)\n\n| network | operation | ");
         for (int i = 0; i < runs.size(); i++) {

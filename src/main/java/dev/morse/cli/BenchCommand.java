@@ -141,7 +141,7 @@ public final class BenchCommand implements Runnable {
                 csv.append(r.csv()).append('\n');
             }
             writeAtomically(out.resolve("hvp.csv"), csv.toString());
-            String md = markdown(nets, rows, threads, blas, peerNote, cudaWhy);
+            String md = markdown(nets, rows, threads, blas, CpuBackend.threadTimeout(), peerNote, cudaWhy);
             writeAtomically(out.resolve("hvp.md"), md);
             PrintWriter o = spec.commandLine().getOut();
             o.print(md);
@@ -233,7 +233,7 @@ public final class BenchCommand implements Runnable {
             return model + ", " + Runtime.getRuntime().availableProcessors() + " cores";
         }
 
-        static String markdown(List<Net> nets, List<Row> rows, int threads, String blas, String peerNote,
+        static String markdown(List<Net> nets, List<Row> rows, int threads, String blas, String spin, String peerNote,
                                String cudaWhy) {
             Map<String, Row> by = new LinkedHashMap<>();
             for (Row r : rows) {
@@ -243,8 +243,7 @@ public final class BenchCommand implements Runnable {
             sb.append("# morse bench hvp\n\n");
             sb.append("- machine: ").append(machine()).append("; Java ").append(System.getProperty("java.version"))
                     .append('\n');
-            sb.append("- morse-cpu: OpenBLAS ").append(blas).append(", ").append(threads).append(" threads, ")
-                    .append(CpuBackend.threadTimeout()).append('\n');
+            sb.append("- morse-cpu: OpenBLAS ").append(blas).append(", ").append(threads).append(" threads, ").append(spin).append('\n');
             sb.append("- morse-cuda: ").append(cudaWhy == null ? "measured" : "not measured (" + cudaWhy + ")")
                     .append('\n');
             sb.append("- peer: ").append(peerNote).append('\n');

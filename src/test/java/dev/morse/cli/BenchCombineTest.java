@@ -15,6 +15,11 @@ class BenchCombineTest {
     private static final String HEAD = "network,implementation,operation,median_s,min_s,max_s,reps\n";
 
     private static Path run(Path dir, String name, double scale) throws Exception {
+        return run(dir, name, scale, "");
+    }
+
+    /** A run directory; {@code cpuSuffix} ends its morse-cpu header line (e.g. ", OPENBLAS_THREAD_TIMEOUT=4"). */
+    private static Path run(Path dir, String name, double scale, String cpuSuffix) throws Exception {
         Path d = Files.createDirectories(dir.resolve(name));
         String net = "16-12-8-10@10000";
         Files.writeString(d.resolve("hvp.csv"), HEAD
@@ -26,7 +31,7 @@ class BenchCombineTest {
                 + net + ",libtorch,gradient," + 0.0035 * scale + ",0.003,0.004,5\n"
                 + net + ",libtorch,hvp," + 0.012 * scale + ",0.011,0.013,5\n");
         Files.writeString(d.resolve("hvp.md"), "# morse bench hvp\n\n- machine: x\n"
-                + "- morse-cpu: OpenBLAS OpenBLAS 0.3.31 test (core Zen), 2 threads\n- peer: libtorch test\n");
+                + "- morse-cpu: OpenBLAS OpenBLAS 0.3.31 test (core Zen), 2 threads" + cpuSuffix + "\n- peer: libtorch test\n");
         return d;
     }
 
@@ -49,12 +54,25 @@ class BenchCombineTest {
         assertEquals(0, code, e.toString());
         String md = Files.readString(out.resolve("hvp.md"));
         assertTrue(md.contains("# morse bench hvp: 3 runs"), md);
-        assertTrue(md.contains("2 threads"), md);
+        assertTrue(md.contains("- morse-cpu: OpenBLAS OpenBLAS 0.3.31 test (core Zen), 2 threads, "
+                + "OPENBLAS_THREAD_TIMEOUT not recorded\n"), md);
         // marginal: run medians 4, 8, 6 ms -> 6.00 (4.00-8.00); the ratio to libtorch's hvp (12, 24, 18 -> 18) is 0.333
         assertTrue(md.contains("| 16-12-8-10@10000 | morse-cpu hvp_marginal | 4.00 | 8.00 | 6.00 | 6.00 (4.00-8.00) |"), md);
         assertTrue(md.contains("| 0.333 |"), md);
         String csv = Files.readString(out.resolve("hvp.csv"));
         assertTrue(csv.contains("16-12-8-10@10000,morse-cpu,hvp_marginal,0.00600000000,0.00400000000,0.00800000000,3"), csv);
+    }
+
+    @Test
+    void theRunsSpinSettingIsCarriedOverNotTheCombiningProcesss(@TempDir Path dir) throws Exception {
+        Path a = run(dir, "run1", 1.0, ", OPENBLAS_THREAD_TIMEOUT=7");
+        Path b = run(dir, "run2", 2.0, ", OPENBLAS_THREAD_TIMEOUT=7");
+        Path out = dir.resolve("combined");
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        assertEquals(0, exec(o, e, "bench", "combine", "--out", out.toString(), a.toString(), b.toString()), e.toString());
+        String md = Files.readString(out.resolve("hvp.md"));
+        assertTrue(md.contains("- morse-cpu: OpenBLAS OpenBLAS 0.3.31 test (core Zen), 2 threads, OPENBLAS_THREAD_TIMEOUT=7\n"), md);
     }
 
     @Test
