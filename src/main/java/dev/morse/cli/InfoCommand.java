@@ -29,7 +29,8 @@ public final class InfoCommand implements Callable<Integer> {
                 + Runtime.getRuntime().availableProcessors() + " cores)");
         String cpu;
         try {
-            cpu = "usable: " + CpuBackend.buildInfo() + ", " + CpuBackend.threads() + " BLAS threads";
+            cpu = "usable: " + CpuBackend.buildInfo() + ", " + CpuBackend.threads() + " BLAS threads, "
+                    + CpuBackend.threadTimeout();
         } catch (RuntimeException | LinkageError e) {
             cpu = "not usable: " + e.getMessage();
         }

@@ -90,4 +90,39 @@ class LauncherTest {
         assertTrue(q.waitFor(60, TimeUnit.SECONDS));
         assertEquals(List.of("ready", "v2"), lines);
     }
+
+    /** A stand-in Main that prints the variable OpenBLAS reads at load time. */
+    private static final String ENV_MAIN = "package dev.morse.cli;\n"
+            + "public class Main {\n"
+            + "  public static void main(String[] a) {\n"
+            + "    System.out.println(System.getenv(\"OPENBLAS_THREAD_TIMEOUT\"));\n"
+            + "  }\n"
+            + "}\n";
+
+    @Test
+    void theLauncherShortensOpenBlasSpinUnlessTheUserChoseOne(@TempDir Path tmp) throws Exception {
+        Assumptions.assumeTrue(ToolProvider.getSystemJavaCompiler() != null, "no system Java compiler");
+        Path root = tmp.resolve("root");
+        Path classes = root.resolve("target/classes");
+        Files.createDirectories(classes);
+        Files.createDirectories(root.resolve("src/main"));
+        Files.writeString(root.resolve("pom.xml"), "<project/>\n");
+        Files.copy(Path.of("morse"), root.resolve("morse"), StandardCopyOption.COPY_ATTRIBUTES);
+        compile(Files.createDirectories(tmp.resolve("src")), classes, "Main", ENV_MAIN);
+        Files.writeString(root.resolve("target/classpath.txt"), "");
+        Path stamp = root.resolve("target/.morse-built");
+        Files.writeString(stamp, "");
+        Files.setLastModifiedTime(root.resolve("pom.xml"), Files.getLastModifiedTime(stamp));
+        for (String[] c : new String[][] {{null, "4"}, {"9", "9"}}) {
+            ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("morse").toString()).redirectErrorStream(true);
+            pb.environment().remove("OPENBLAS_THREAD_TIMEOUT");
+            if (c[0] != null) {
+                pb.environment().put("OPENBLAS_THREAD_TIMEOUT", c[0]);
+            }
+            Process p = pb.start();
+            List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(List.of(c[1]), lines, "set beforehand: " + c[0]);
+        }
+    }
 }
