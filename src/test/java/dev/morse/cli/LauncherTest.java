@@ -50,23 +50,30 @@ class LauncherTest {
         assertEquals(0, rc, "javac " + name);
     }
 
+    /**
+     * Makes {@code root} (whose target/classes holds the stand-in classes) a checkout the
+     * launcher takes as built: the launcher script, an empty pom and src/main older than the
+     * build stamp (so it must not run Maven), an empty classpath file.
+     */
+    private static void builtCheckout(Path root) throws IOException {
+        Files.createDirectories(root.resolve("src/main"));
+        Files.writeString(root.resolve("pom.xml"), "<project/>\n");
+        Files.copy(Path.of("morse"), root.resolve("morse"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.writeString(root.resolve("target/classpath.txt"), "");
+        Path stamp = root.resolve("target/.morse-built");
+        Files.writeString(stamp, "");
+        Files.setLastModifiedTime(root.resolve("pom.xml"), Files.getLastModifiedTime(stamp));
+    }
+
     @Test
     void aRunningCommandKeepsTheClassesItStartedWith(@TempDir Path tmp) throws Exception {
         Assumptions.assumeTrue(ToolProvider.getSystemJavaCompiler() != null, "no system Java compiler");
         Path root = tmp.resolve("root");
         Path classes = root.resolve("target/classes");
-        Files.createDirectories(classes);
-        Files.createDirectories(root.resolve("src/main"));
-        Files.writeString(root.resolve("pom.xml"), "<project/>\n");
-        Files.copy(Path.of("morse"), root.resolve("morse"), StandardCopyOption.COPY_ATTRIBUTES);
         Path src = Files.createDirectories(tmp.resolve("src"));
-        compile(src, classes, "Late", late("v1"));
+        compile(src, Files.createDirectories(classes), "Late", late("v1"));
         compile(src, classes, "Main", MAIN);
-        Files.writeString(root.resolve("target/classpath.txt"), "");
-        Path stamp = root.resolve("target/.morse-built");
-        Files.writeString(stamp, "");
-        // sources older than the stamp: the launcher must not try to build
-        Files.setLastModifiedTime(root.resolve("pom.xml"), Files.getLastModifiedTime(stamp));
+        builtCheckout(root);
 
         Path go = tmp.resolve("go");
         Process p = new ProcessBuilder("bash", root.resolve("morse").toString(), go.toString())
@@ -103,16 +110,9 @@ class LauncherTest {
     void theLauncherShortensOpenBlasSpinUnlessTheUserChoseOne(@TempDir Path tmp) throws Exception {
         Assumptions.assumeTrue(ToolProvider.getSystemJavaCompiler() != null, "no system Java compiler");
         Path root = tmp.resolve("root");
-        Path classes = root.resolve("target/classes");
-        Files.createDirectories(classes);
-        Files.createDirectories(root.resolve("src/main"));
-        Files.writeString(root.resolve("pom.xml"), "<project/>\n");
-        Files.copy(Path.of("morse"), root.resolve("morse"), StandardCopyOption.COPY_ATTRIBUTES);
+        Path classes = Files.createDirectories(root.resolve("target/classes"));
         compile(Files.createDirectories(tmp.resolve("src")), classes, "Main", ENV_MAIN);
-        Files.writeString(root.resolve("target/classpath.txt"), "");
-        Path stamp = root.resolve("target/.morse-built");
-        Files.writeString(stamp, "");
-        Files.setLastModifiedTime(root.resolve("pom.xml"), Files.getLastModifiedTime(stamp));
+        builtCheckout(root);
         for (String[] c : new String[][] {{null, "4"}, {"9", "9"}}) {
             ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("morse").toString()).redirectErrorStream(true);
             pb.environment().remove("OPENBLAS_THREAD_TIMEOUT");
