@@ -235,6 +235,48 @@ public interface Backend extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Backends that can be driven at the same time, one thread each, for an objective split
+     * by rows ({@link dev.morse.ad.Shards}); lane 0 is this backend. Arrays do not cross lanes
+     * (each lane allocates its own; data moves through the host). Null where the device has one
+     * stream of work (CUDA).
+     */
+    default Lanes lanes(int count) {
+        return null;
+    }
+
+    /**
+     * How many {@link #lanes} would run at once now: on the CPU its BLAS threads (one core per
+     * lane); 1 where the backend has no lanes.
+     */
+    default int parallelLanes() {
+        return 1;
+    }
+
+    /** {@link #lanes}: count backends and a way to run work on all of them at once. */
+    interface Lanes extends AutoCloseable {
+        int count();
+
+        /** Lane i's backend (lane 0: the backend that made the lanes). */
+        Backend get(int i);
+
+        /**
+         * Runs {@code work.accept(i)} for every lane i and returns when all are done: at once,
+         * each on its own thread and core, when the machine gives each lane a core (lane 0 on the
+         * caller's thread), else one after another on the caller's thread. A lane's work uses
+         * only that lane's backend, so both orders compute the same bits. Rethrows the first
+         * failure after every lane has stopped.
+         */
+        void run(java.util.function.IntConsumer work);
+
+        /** Whether {@link #run} runs the lanes at once (it decides per call). */
+        boolean concurrent();
+
+        /** Closes lanes 1 and up (lane 0 belongs to its maker). */
+        @Override
+        void close();
+    }
+
     /** Frees everything this backend owns. Closing twice is harmless. */
     @Override
     void close();

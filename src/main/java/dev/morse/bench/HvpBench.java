@@ -1,7 +1,9 @@
 package dev.morse.bench;
 
 import dev.morse.ad.Linearization;
+import dev.morse.ad.Objective;
 import dev.morse.ad.Plan;
+import dev.morse.ad.Shards;
 import dev.morse.ad.Program;
 import dev.morse.backend.Backend;
 import dev.morse.backend.DArray;
@@ -66,6 +68,11 @@ public final class HvpBench {
 
         /** Random data of the right shape (seeded): normal inputs, uniform labels or normal targets. */
         public Program program(long seed) {
+            return programs(seed, 1).get(0);
+        }
+
+        /** {@link #program} split by rows into {@code shards} programs ({@link Mlp#programs}). */
+        public List<Program> programs(long seed, int shards) {
             Mlp m = mlp();
             Random r = new Random(seed);
             double[] x = new double[examples * widths[0]];
@@ -77,13 +84,13 @@ public final class HvpBench {
                 for (int i = 0; i < y.length; i++) {
                     y[i] = r.nextGaussian();
                 }
-                return m.mse(x, examples, y);
+                return m.programs(x, examples, y, shards);
             }
             int[] y = new int[examples];
             for (int i = 0; i < y.length; i++) {
                 y[i] = r.nextInt(m.outputs());
             }
-            return m.crossEntropy(x, examples, y);
+            return m.programs(x, examples, y, shards);
         }
 
         /**
@@ -114,9 +121,15 @@ public final class HvpBench {
 
     /** Measures one network on one backend; {@code budgetS} is the time per operation. */
     public static List<Row> run(Net net, Backend b, String impl, int block, double budgetS) {
+        return run(net, b, impl, block, budgetS, 1);
+    }
+
+    /** {@link #run(Net, Backend, String, int, double)} with the loss split by rows into {@code shards} ({@link Shards}). */
+    public static List<Row> run(Net net, Backend b, String impl, int block, double budgetS, int shards) {
         List<Row> rows = new ArrayList<>();
-        Program p = net.program(1);
-        try (Plan plan = Plan.compile(p, b, Plan.Options.defaults())) {
+        List<Program> ps = net.programs(1, shards);
+        try (Objective plan = shards == 1 ? Plan.compile(ps.get(0), b, Plan.Options.defaults())
+                : Shards.compile(ps, b, Plan.Options.defaults())) {
             int n = plan.n();
             int k = block;
             Random r = new Random(2);
@@ -147,7 +160,7 @@ public final class HvpBench {
                 // larger k only repeats that pass. A plan that holds one direction runs hvpBlock
                 // as a loop of marginal HVPs, so there is no block to measure (on 784-1024-10@60000
                 // the loop took 12 of the benchmark's 22 minutes).
-                int kb = Math.min(k, plan.blockCapacity());
+                int kb = Math.min(k, plan instanceof Plan p ? p.blockCapacity() : ((Shards) plan).blockCapacity());
                 if (kb >= 2) {
                     Timing blk = Timing.measure(() -> {
                         lin.hvpBlock(kb, dv, 0, out, 0);

@@ -66,6 +66,9 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--block", defaultValue = "32", description = "Directions per hvpBlock call, at most: capped at the plan's block capacity (default: ${DEFAULT-VALUE}).")
         int block;
 
+        @Option(names = "--shards", defaultValue = "1", description = "Split each network's loss by rows into this many shards, run at once on lanes of the backend (default: ${DEFAULT-VALUE}).")
+        int shards;
+
         @Option(names = "--peer-reps", defaultValue = "5", description = "Timed repetitions per libtorch operation (default: ${DEFAULT-VALUE}).")
         int peerReps;
 
@@ -101,7 +104,7 @@ public final class BenchCommand implements Runnable {
                 for (Net net : nets) {
                     err.println("bench hvp: " + net.name() + " on morse-cpu");
                     err.flush();
-                    rows.addAll(HvpBench.run(net, cpu, "morse-cpu", block, budget));
+                    rows.addAll(HvpBench.run(net, cpu, "morse-cpu", block, budget, shards));
                 }
             }
             Backend gpuBackend = null;

@@ -235,13 +235,21 @@ public final class Mlp {
         return a;
     }
 
-    /** The loss's reduction of a mean over {@code count} terms: the mean itself, or count × it for sum. */
-    private Value reduce(Value mean, long count) {
-        return reduction == Loss.Reduction.SUM ? mean.scale((double) count) : mean;
+    /**
+     * The loss's reduction of a mean over {@code count} terms out of the whole loss's
+     * {@code total}: the mean itself (a shard's mean weighted by its share count/total), or
+     * count × it for sum.
+     */
+    private Value reduce(Value mean, long count, long total) {
+        if (reduction == Loss.Reduction.SUM) {
+            return mean.scale((double) count);
+        }
+        return count == total ? mean : mean.scale((double) count / total);
     }
 
-    private Value regularize(Tracer t, Value data) {
-        return l2 > 0 ? data.add(t.theta().l2(l2)) : data;
+    /** The data term plus l2 (only where {@code withL2}: the first shard of a split loss carries it). */
+    private Value regularize(Tracer t, Value data, boolean withL2) {
+        return withL2 && l2 > 0 ? data.add(t.theta().l2(l2)) : data;
     }
 
     private Value input(Tracer t, double[] x, int rows) {
@@ -265,15 +273,24 @@ public final class Mlp {
         if (loss != Loss.CROSS_ENTROPY) {
             throw new IllegalStateException("this MLP was built with loss " + loss);
         }
+        checkLabels(labels);
+        return softmaxCe(x, rows, labels, rows, true);
+    }
+
+    private void checkLabels(int[] labels) {
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= outputs()) {
                 throw new IllegalArgumentException("label " + labels[i] + " of example " + i + " is outside [0, "
                         + outputs() + ")");
             }
         }
+    }
+
+    /** Softmax cross-entropy on rows of {@code total} (their share of the mean), l2 where asked. */
+    private Program softmaxCe(double[] x, int rows, int[] labels, int total, boolean withL2) {
         Tracer t = new Tracer(n);
         Value logits = forward(t, input(t, x, rows));
-        return t.program(regularize(t, reduce(logits.softmaxCrossEntropy(t.labels(labels)), rows)));
+        return t.program(regularize(t, reduce(logits.softmaxCrossEntropy(t.labels(labels)), rows, total), withL2));
     }
 
     /** One-hot targets of integer labels (rows × outputs); with one output, the label itself (0 or 1). */
@@ -312,10 +329,16 @@ public final class Mlp {
                 throw new IllegalArgumentException("target " + targets[i] + " at " + i + " is outside [0, 1]");
             }
         }
+        return bce(x, rows, targets, rows, true);
+    }
+
+    private Program bce(double[] x, int rows, double[] targets, int total, boolean withL2) {
         Tracer t = new Tracer(n);
         Value z = forward(t, input(t, x, rows));
         Value terms = z.softplus().sub(z.mul(t.data("Y", targets, rows, outputs())));
-        return t.program(regularize(t, reduction == Loss.Reduction.SUM ? terms.sum() : terms.mean()));
+        Value data = reduction == Loss.Reduction.SUM ? terms.sum()
+                : reduce(terms.mean(), (long) rows * outputs(), (long) total * outputs());
+        return t.program(regularize(t, data, withL2));
     }
 
     /** The MSE loss (mean over all entries, or sum) on inputs x and targets y (rows × outputs), plus l2. */
@@ -323,9 +346,95 @@ public final class Mlp {
         if (loss != Loss.MSE) {
             throw new IllegalStateException("this MLP was built with loss " + loss);
         }
+        return mse(x, rows, y, rows, true);
+    }
+
+    private Program mse(double[] x, int rows, double[] y, int total, boolean withL2) {
         Tracer t = new Tracer(n);
         Value out = forward(t, input(t, x, rows));
-        return t.program(regularize(t, reduce(out.mse(t.data("Y", y, rows, outputs())), (long) rows * outputs())));
+        return t.program(regularize(t, reduce(out.mse(t.data("Y", y, rows, outputs())), (long) rows * outputs(),
+                (long) total * outputs()), withL2));
+    }
+
+    /**
+     * {@link #program(double[], int, int[])} split by rows into {@code shards} programs whose
+     * losses add up to it (each shard's mean weighted by its share of the rows, l2 in the first
+     * only), for {@link dev.morse.ad.Shards}. One shard is the unsplit program.
+     */
+    public List<Program> programs(double[] x, int rows, int[] labels, int shards) {
+        if (loss == Loss.MSE) {
+            throw new IllegalArgumentException("this MLP was built with loss " + loss + ": give targets (double[]), "
+                    + "not labels");
+        }
+        if (shards == 1) {
+            return List.of(program(x, rows, labels));
+        }
+        checkShards(x, rows, shards);
+        if (loss == Loss.BCE_WITH_LOGITS) {
+            return programs(x, rows, targets(labels, rows), shards);
+        }
+        if (labels.length != rows) {
+            throw new IllegalArgumentException(labels.length + " labels for " + rows + " examples");
+        }
+        checkLabels(labels);
+        List<Program> out = new ArrayList<>();
+        for (int s = 0; s < shards; s++) {
+            int a = shardStart(rows, shards, s);
+            int b = shardStart(rows, shards, s + 1);
+            out.add(softmaxCe(rowsOf(x, inputs(), a, b), b - a, Arrays.copyOfRange(labels, a, b), rows, s == 0));
+        }
+        return out;
+    }
+
+    /** {@link #program(double[], int, double[])} split by rows into {@code shards} programs (see the labels' form). */
+    public List<Program> programs(double[] x, int rows, double[] y, int shards) {
+        if (shards == 1) {
+            return List.of(program(x, rows, y));
+        }
+        checkShards(x, rows, shards);
+        if (loss == Loss.CROSS_ENTROPY) {
+            throw new IllegalArgumentException("this MLP was built with loss " + loss + ": give integer labels "
+                    + "(int[]), not targets");
+        }
+        if (y.length != (long) rows * outputs()) {
+            throw new IllegalArgumentException("targets: " + y.length + " values for " + rows + " examples of "
+                    + outputs() + " outputs");
+        }
+        if (loss == Loss.BCE_WITH_LOGITS) {
+            for (int i = 0; i < y.length; i++) {
+                if (!(y[i] >= 0.0 && y[i] <= 1.0)) {
+                    throw new IllegalArgumentException("target " + y[i] + " at " + i + " is outside [0, 1]");
+                }
+            }
+        }
+        List<Program> out = new ArrayList<>();
+        for (int s = 0; s < shards; s++) {
+            int a = shardStart(rows, shards, s);
+            int b = shardStart(rows, shards, s + 1);
+            double[] xs = rowsOf(x, inputs(), a, b);
+            double[] ys = rowsOf(y, outputs(), a, b);
+            out.add(loss == Loss.BCE_WITH_LOGITS ? bce(xs, b - a, ys, rows, s == 0) : mse(xs, b - a, ys, rows, s == 0));
+        }
+        return out;
+    }
+
+    private void checkShards(double[] x, int rows, int shards) {
+        if (shards < 1 || shards > rows) {
+            throw new IllegalArgumentException("shards: 1 to the " + rows + " examples, got " + shards);
+        }
+        if (x.length != (long) rows * inputs()) {
+            throw new IllegalArgumentException("inputs: " + x.length + " values for " + rows + " examples of width "
+                    + inputs() + " (" + (long) rows * inputs() + " expected)");
+        }
+    }
+
+    /** Shard s's first row: rows split as evenly as integers allow, the earlier shards never larger. */
+    private static int shardStart(int rows, int shards, int s) {
+        return (int) ((long) rows * s / shards);
+    }
+
+    private static double[] rowsOf(double[] m, int cols, int from, int to) {
+        return Arrays.copyOfRange(m, from * cols, to * cols);
     }
 
     @Override

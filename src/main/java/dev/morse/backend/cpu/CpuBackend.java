@@ -123,6 +123,19 @@ public final class CpuBackend implements Backend {
                 : "OPENBLAS_THREAD_TIMEOUT=" + v;
     }
 
+    /** Lane 0 is this backend; the others are CPU backends of their own, each on its own thread ({@link CpuLanes}). */
+    @Override
+    public Lanes lanes(int count) {
+        live();
+        return new CpuLanes(this, count);
+    }
+
+    /** The BLAS threads: a lane each, one core each. */
+    @Override
+    public int parallelLanes() {
+        return threads();
+    }
+
     private void live() {
         if (closed) {
             throw new IllegalStateException("cpu backend used after close");
