@@ -24,6 +24,17 @@ public interface Objective extends AutoCloseable {
      */
     Linearization at(DArray theta, long off);
 
+    /** Convenience: linearizes at a host vector (uploaded; not for hot loops). */
+    default Linearization at(double[] th) {
+        if (th.length != n()) {
+            throw new IllegalArgumentException("θ has length " + th.length + ", but N = " + n());
+        }
+        try (DArray d = backend().alloc(n())) {
+            backend().upload(th, 0, d, 0, n());
+            return at(d, 0);
+        }
+    }
+
     /** Names of non-smooth primitives in the loss (e.g. relu); empty when twice differentiable. */
     List<String> nonSmooth();
 

@@ -121,15 +121,17 @@ public final class HvpBench {
 
     /** Measures one network on one backend; {@code budgetS} is the time per operation. */
     public static List<Row> run(Net net, Backend b, String impl, int block, double budgetS) {
-        return run(net, b, impl, block, budgetS, 1);
+        return run(net, b, impl, block, budgetS, 0);
     }
 
-    /** {@link #run(Net, Backend, String, int, double)} with the loss split by rows into {@code shards} ({@link Shards}). */
+    /**
+     * {@link #run(Net, Backend, String, int, double)} with the loss split by rows into
+     * {@code shards} ({@link Shards}; 0: {@link Shards#auto}, as morse runs a loss by default).
+     */
     public static List<Row> run(Net net, Backend b, String impl, int block, double budgetS, int shards) {
         List<Row> rows = new ArrayList<>();
-        List<Program> ps = net.programs(1, shards);
-        try (Objective plan = shards == 1 ? Plan.compile(ps.get(0), b, Plan.Options.defaults())
-                : Shards.compile(ps, b, Plan.Options.defaults())) {
+        int s = shards == 0 ? Shards.auto(b, net.examples()) : shards;
+        try (Objective plan = Shards.objective(net.programs(1, s), b, Plan.Options.defaults())) {
             int n = plan.n();
             int k = block;
             Random r = new Random(2);

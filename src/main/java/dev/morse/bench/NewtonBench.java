@@ -1,6 +1,6 @@
 package dev.morse.bench;
 
-import dev.morse.ad.Plan;
+import dev.morse.ad.Objective;
 import dev.morse.backend.Backend;
 import dev.morse.experiment.MethodKind;
 import dev.morse.experiment.MethodOptions;
@@ -55,7 +55,7 @@ public final class NewtonBench {
     }
 
     /** One spec's result. */
-    public record Row(String spec, String problem, int n, int examples, String hessian, int steps, long hvps,
+    public record Row(String spec, String problem, int n, int examples, int shards, String hessian, int steps, long hvps,
                       long gradients, Timing t, int runs, int runIterations, int workers,
                       HessianRoute.Decision route) {
         public double secondsPerIteration() {
@@ -113,10 +113,12 @@ public final class NewtonBench {
             opt = opt.withHessian(o.hessian());
         }
         int examples = spec.problem().data() == null ? 0 : spec.problem().data().n();
-        try (Backend b = opener.get(); Plan plan = Plan.compile(problem.program(), b);
+        try (Backend b = opener.get(); Objective plan = problem.compile(b);
              NewtonMr newton = new NewtonMr(plan, opt)) {
             double[] theta0 = startPoint(spec, problem, b);
-            err.println("bench newton: " + spec.name() + ": N = " + plan.n() + ", hessian: "
+            int shards = problem.shards(b);
+            err.println("bench newton: " + spec.name() + ": N = " + plan.n() + ", " + shards + " shard"
+                    + (shards == 1 ? "" : "s") + ", hessian: "
                     + opt.hessian().name().toLowerCase(Locale.ROOT).replace('_', '-') + ", "
                     + o.iterations() + " iterations × " + o.repeats() + " (+1 warm-up)");
             err.flush();
@@ -133,7 +135,7 @@ public final class NewtonBench {
             String hessian = route != null ? route.route().key() : newton.denseHessian() ? "dense" : "matrix-free";
             err.println("bench newton: " + spec.name() + ": Hessian route " + (route == null ? hessian : route));
             err.flush();
-            return new Row(spec.name(), problem.description(), plan.n(), examples, hessian, last.steps(), end.hvps(),
+            return new Row(spec.name(), problem.description(), plan.n(), examples, shards, hessian, last.steps(), end.hvps(),
                     end.gradients(), Timing.of(s), m.runs(), m.iterations(), o.workers(), route);
         }
     }
@@ -166,12 +168,12 @@ public final class NewtonBench {
                 .append(" workers (an upper bound: runs that reach a critical point stop early; workers share memory ")
                 .append("bandwidth, which this single-process measurement does not see; and the first iterations from a start ")
                 .append("point need more HVPs than a batch's average, so rescale by HVPs/iteration: see docs/bench/README.md)\n\n");
-        sb.append("| spec | N | examples | Hessian | iterations | HVPs | HVPs/iteration | median s (min-max) | s/iteration | ")
+        sb.append("| spec | N | examples (shards) | Hessian | iterations | HVPs | HVPs/iteration | median s (min-max) | s/iteration | ")
                 .append("ms/HVP | batch | projected batch h |\n");
         sb.append("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %d | %d | %.1f | %.3f (%.3f-%.3f) | %.4f | %.3f | %d × %d | %.2f |%n",
-                    r.spec(), r.n(), r.examples(), r.hessian(), r.steps(), r.hvps(), r.hvps() / (double) Math.max(1, r.steps()),
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %d (%d) | %s | %d | %d | %.1f | %.3f (%.3f-%.3f) | %.4f | %.3f | %d × %d | %.2f |%n",
+                    r.spec(), r.n(), r.examples(), r.shards(), r.hessian(), r.steps(), r.hvps(), r.hvps() / (double) Math.max(1, r.steps()),
                     r.t().medianS(), r.t().minS(),
                     r.t().maxS(), r.secondsPerIteration(), r.msPerHvp(), r.runs(), r.runIterations(),
                     r.projectedBatchHours()));

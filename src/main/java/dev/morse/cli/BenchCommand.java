@@ -1,5 +1,6 @@
 package dev.morse.cli;
 
+import dev.morse.ad.Shards;
 import dev.morse.backend.Backend;
 import dev.morse.backend.cpu.CpuBackend;
 import dev.morse.bench.HvpBench;
@@ -66,8 +67,11 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--block", defaultValue = "32", description = "Directions per hvpBlock call, at most: capped at the plan's block capacity (default: ${DEFAULT-VALUE}).")
         int block;
 
-        @Option(names = "--shards", defaultValue = "1", description = "Split each network's loss by rows into this many shards, run at once on lanes of the backend (default: ${DEFAULT-VALUE}).")
-        int shards;
+        @Option(names = "--shards", defaultValue = "auto", paramLabel = "auto|N",
+                description = "Split each network's loss by rows into N shards run at once, one per core (dev.morse.ad.Shards); "
+                        + "auto: one per BLAS thread where each gets at least " + Shards.MIN_ROWS + " examples, as morse "
+                        + "runs a loss by default; 1: the unsplit plan (default: ${DEFAULT-VALUE}).")
+        String shards;
 
         @Option(names = "--peer-reps", defaultValue = "5", description = "Timed repetitions per libtorch operation (default: ${DEFAULT-VALUE}).")
         int peerReps;
@@ -88,6 +92,17 @@ public final class BenchCommand implements Runnable {
             if (block < 1) {
                 throw new UserException("--block must be ≥ 1, got " + block);
             }
+            int split = 0; // auto
+            if (!shards.equals("auto")) {
+                try {
+                    split = Integer.parseInt(shards);
+                } catch (NumberFormatException e) {
+                    split = -1;
+                }
+                if (split < 1) {
+                    throw new UserException("--shards expects auto or a count ≥ 1, got " + shards);
+                }
+            }
             Path out = output.out;
             Files.createDirectories(out);
             List<Row> rows = new ArrayList<>();
@@ -104,7 +119,7 @@ public final class BenchCommand implements Runnable {
                 for (Net net : nets) {
                     err.println("bench hvp: " + net.name() + " on morse-cpu");
                     err.flush();
-                    rows.addAll(HvpBench.run(net, cpu, "morse-cpu", block, budget, shards));
+                    rows.addAll(HvpBench.run(net, cpu, "morse-cpu", block, budget, split));
                 }
             }
             Backend gpuBackend = null;
@@ -144,7 +159,11 @@ public final class BenchCommand implements Runnable {
                 csv.append(r.csv()).append('\n');
             }
             writeAtomically(out.resolve("hvp.csv"), csv.toString());
-            String md = markdown(nets, rows, threads, blas, CpuBackend.threadTimeout(), peerNote, cudaWhy);
+            String splitNote = split == 0 ? "loss split by rows into " + threads + " shards run at once (Shards) on the "
+                    + "networks with ≥ " + (long) threads * Shards.MIN_ROWS + " examples"
+                    : split == 1 ? "loss not split (--shards 1)" : "loss split by rows into " + split + " shards (--shards)";
+            String md = markdown(nets, rows, threads, blas, CpuBackend.threadTimeout() + "; " + splitNote, peerNote,
+                    cudaWhy);
             writeAtomically(out.resolve("hvp.md"), md);
             PrintWriter o = spec.commandLine().getOut();
             o.print(md);

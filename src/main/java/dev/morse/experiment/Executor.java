@@ -3,7 +3,7 @@ package dev.morse.experiment;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.morse.ad.Linearization;
-import dev.morse.ad.Plan;
+import dev.morse.ad.Objective;
 import dev.morse.backend.Backend;
 import dev.morse.index.HessianOperator;
 import dev.morse.index.HessianRoute;
@@ -38,7 +38,9 @@ public final class Executor implements RunExecutor {
     private final List<AnalyticTable.Row> analytic;
     private final Path out;
     private final Backend backend;
-    private final Plan plan;
+    private final Objective plan;
+    /** The shards the loss runs in ({@link Problem#shards}: 1 unless one run has the cores to itself). */
+    private final int shards;
     /** For two-parameter problems, θ at each iterate (the trajectory plot); else null. */
     private final PathRecorder path;
     /** One solver per method (its workspaces reused from run to run). */
@@ -66,7 +68,8 @@ public final class Executor implements RunExecutor {
         this.analytic = analytic;
         this.out = out;
         this.backend = backend;
-        this.plan = Plan.compile(problem.program(), backend);
+        this.shards = problem.shards(backend);
+        this.plan = problem.compile(backend);
         this.path = plan.n() == 2 ? new PathRecorder() : null;
         double[] eps = spec.record().cutoffs();
         this.cutoffs = eps.length == 0 ? null : new Cutoffs(eps);
@@ -104,6 +107,7 @@ public final class Executor implements RunExecutor {
         Iterate last = run.last();
         f.put("problem", problem.description());
         f.put("backend", backend.name());
+        f.put("shards", shards);
         f.put("iterations", run.trace().size() - 1);
         f.put("seconds", run.seconds());
         f.put("stop", run.stop().name().toLowerCase(java.util.Locale.ROOT));

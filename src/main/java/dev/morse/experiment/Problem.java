@@ -1,8 +1,12 @@
 package dev.morse.experiment;
 
+import dev.morse.ad.Objective;
+import dev.morse.ad.Plan;
 import dev.morse.ad.Program;
+import dev.morse.ad.Shards;
 import dev.morse.ad.Tracer;
 import dev.morse.ad.Value;
+import dev.morse.backend.Backend;
 import dev.morse.data.Dataset;
 import dev.morse.data.Gaussian;
 import dev.morse.data.Mnist;
@@ -16,6 +20,7 @@ import dev.morse.problems.Quartic;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntFunction;
 
 /**
  * A problem built from a spec: the traced loss, how to draw an initial θ, and, for the deep
@@ -29,9 +34,33 @@ public final class Problem {
     private final Mlp mlp;
     private final DeepLinearAutoencoder dlae;
     private final CustomProblem custom;
+    /** The loss split by rows into s programs (an MLP on data), or null where it is not split. */
+    private IntFunction<List<Program>> split;
+    private int rows;
 
     private Problem(ProblemKind kind, String description, Program program, Mlp mlp, DeepLinearAutoencoder dlae) {
         this(kind, description, program, mlp, dlae, null);
+    }
+
+    /** This problem, whose loss over {@code rows} examples {@code split} divides by rows (for {@link Shards}). */
+    private Problem splitBy(int rows, IntFunction<List<Program>> split) {
+        this.rows = rows;
+        this.split = split;
+        return this;
+    }
+
+    /**
+     * The shards its loss runs in on {@code b} ({@link Shards#auto}: one per core the backend
+     * gives a lane, for an MLP on enough examples; else 1).
+     */
+    public int shards(Backend b) {
+        return split == null ? 1 : Shards.auto(b, rows);
+    }
+
+    /** The loss compiled for {@code b}: a {@link Plan}, or {@link Shards} when {@link #shards} is more than 1. */
+    public Objective compile(Backend b) {
+        int s = shards(b);
+        return s == 1 ? Plan.compile(program, b) : Shards.compile(split.apply(s), b);
     }
 
     private Problem(ProblemKind kind, String description, Program program, Mlp mlp, DeepLinearAutoencoder dlae,
@@ -192,7 +221,7 @@ public final class Problem {
                     throw new SpecException("problem.widths", "sine regression maps 1 input to 1 output");
                 }
                 return new Problem(p.kind(), m + " on v(x) = 2 sin(4πx), " + n + " points on [0, 1]",
-                        m.mse(x, n, y), m, null);
+                        m.mse(x, n, y), m, null).splitBy(n, k -> m.programs(x, n, y, k));
             }
             default: {
                 Dataset ds = data(p.data(), dataDir);
@@ -202,12 +231,14 @@ public final class Problem {
                             + " does not match the data's " + ds.d() + " features");
                 }
                 Program prog;
+                IntFunction<List<Program>> split;
                 if (m.loss() == Loss.MSE) {
                     if (m.outputs() != ds.d()) {
                         throw new SpecException("problem.widths", "an MSE network here is an autoencoder: the output "
                                 + "width must equal the " + ds.d() + " input features");
                     }
                     prog = m.mse(ds.features(), ds.n(), ds.features());
+                    split = k -> m.programs(ds.features(), ds.n(), ds.features(), k);
                 } else {
                     if (!ds.hasLabels()) {
                         throw new SpecException("problem.loss", "cross-entropy needs labels; " + ds.description()
@@ -227,8 +258,9 @@ public final class Problem {
                                 + classes + " classes in the data");
                     }
                     prog = m.crossEntropy(ds.features(), ds.n(), ds.labels());
+                    split = k -> m.programs(ds.features(), ds.n(), ds.labels(), k);
                 }
-                return new Problem(p.kind(), m + " on " + ds.description(), prog, m, null);
+                return new Problem(p.kind(), m + " on " + ds.description(), prog, m, null).splitBy(ds.n(), split);
             }
         }
     }
