@@ -21,7 +21,7 @@ import org.bytedeco.openblas.global.openblas_full;
 
 /**
  * The CPU backend: OpenBLAS (through org.bytedeco:openblas) for BLAS and LAPACK (tall-skinny
- * products in row blocks: {@link CpuSkinny}), Java loops
+ * products in row blocks: {@link CpuSkinny}; tall, narrow results computed transposed: {@link CpuTransposed}), Java loops
  * over off-heap memory for the fused elementwise kernels: over cache-sized tiles
  * ({@link CpuLoops}), the large ones on two threads while the BLAS runs on two ({@link CpuSplit}). LAPACK routines are called in
  * column-major layout on symmetric input, which is the same matrix, so no transposition
@@ -46,6 +46,8 @@ public final class CpuBackend implements Backend {
     private final CpuSplit split = new CpuSplit();
     /** Tall-skinny products in blocks (and its transposition scratch). */
     final CpuSkinny skinny = new CpuSkinny();
+    /** Tall, narrow results computed transposed (and its scratch). */
+    final CpuTransposed transposed = new CpuTransposed();
     // the kernels: one object each, its operands set before each call (no allocation per call)
     private final CpuLoops.Scale scale = new CpuLoops.Scale();
     private final CpuLoops.Unary unary = new CpuLoops.Unary();
@@ -331,7 +333,8 @@ public final class CpuBackend implements Backend {
         CpuArray ca = c(a);
         CpuArray cb = c(bm);
         CpuArray cc = c(cm);
-        if (skinny.gemm(transA, transB, m, n, k, alpha, ca, ao, lda, cb, bo, ldb, beta, cc, co, ldc)) {
+        if (skinny.gemm(transA, transB, m, n, k, alpha, ca, ao, lda, cb, bo, ldb, beta, cc, co, ldc)
+                || transposed.gemm(transA, transB, m, n, k, alpha, ca, ao, lda, cb, bo, ldb, beta, cc, co, ldc)) {
             return;
         }
         openblas.cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
@@ -670,6 +673,7 @@ public final class CpuBackend implements Backend {
             iquery.close();
             split.close();
             skinny.close();
+            transposed.close();
         }
     }
 }

@@ -209,7 +209,10 @@ class CpuSkinnyTest {
         assertTrue(b.skinny.gemm(ta, tb, m, n, k, alpha, (CpuArray) a, ao, lda, (CpuArray) bm, bo, ldb, beta,
                 (CpuArray) c1, co, ldc), "skinny path taken");
         CpuSkinny.enabled = false;
+        boolean transposed = CpuTransposed.enabled;
+        CpuTransposed.enabled = false; // the reference is one cblas_dgemm call
         b.gemm(ta, tb, m, n, k, alpha, a, ao, lda, bm, bo, ldb, beta, c2, co, ldc);
+        CpuTransposed.enabled = transposed;
         CpuSkinny.enabled = true;
         double[] got = get(c1);
         double[] ref = get(c2);
