@@ -222,12 +222,25 @@ class ShardsTest {
             try (DArray th = b.alloc(n); DArray v = b.alloc(n); DArray out = b.alloc(n)) {
                 b.upload(m.init(1), 0, th, 0, n);
                 b.upload(gaussian(r, n), 0, v, 0, n);
-                sh.at(th, 0).hvp(v, 0, out, 0);
-                long before = b.allocations();
-                for (int i = 0; i < 3; i++) {
+                for (int i = 0; i < 200; i++) { // JIT
                     sh.at(th, 0).hvp(v, 0, out, 0);
                 }
+                long before = b.allocations();
+                com.sun.management.ThreadMXBean mx =
+                        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+                long id = Thread.currentThread().getId();
+                long probe0 = mx.getThreadAllocatedBytes(id);
+                long probe = mx.getThreadAllocatedBytes(id) - probe0;
+                long heap = Long.MAX_VALUE;
+                for (int round = 0; round < 5; round++) { // the least: a JIT event lands in one round only
+                    long h0 = mx.getThreadAllocatedBytes(id);
+                    Linearization lin = sh.at(th, 0);
+                    lin.hvp(v, 0, out, 0);
+                    lin.hvpBlock(1, v, 0, out, 0);
+                    heap = Math.min(heap, mx.getThreadAllocatedBytes(id) - h0 - probe);
+                }
                 assertEquals(before, b.allocations());
+                assertTrue(heap <= 0, "Java heap bytes allocated by a warm sharded gradient and HVP: " + heap);
                 long live = b.liveBytes();
                 sh.close();
                 assertTrue(b.liveBytes() < live, "closing the shards frees lane 0's arrays");
