@@ -78,7 +78,7 @@ public final class Plan implements Objective {
     private final DArray vbuf;
     private final DArray hvbuf;
     private final double[] host1 = new double[1];
-    private final Lin lin = new Lin();
+    private final Lin lin;
     private final Options opt;
     private final Backend.Replay[] replays;
     private final boolean[] recordTried;
@@ -190,6 +190,7 @@ public final class Plan implements Objective {
                 b.uploadInt(lab.get(j), 0, labels[j], 0, lab.get(j).length);
             }
             exec = new Exec(b, nodes, val, adj, tan, tadj, scratch, beta, beta, active, labels);
+            lin = new Lin();
         } catch (RuntimeException | Error ex) {
             close();
             throw ex;
@@ -408,7 +409,7 @@ public final class Plan implements Objective {
         generation++;
         forward(true);
         backward();
-        lin.refresh(generation);
+        lin.refresh(generation, lossValue());
         return lin;
     }
 
@@ -449,64 +450,19 @@ public final class Plan implements Objective {
     }
 
     /** The plan's one linearization, refreshed by each {@code at}. */
-    private final class Lin implements Linearization {
-        private long gen = -1;
-        private double value;
-        private double gnorm;
-
-        void refresh(long g) {
-            gen = g;
-            value = lossValue();
-            gnorm = b.nrm2(n, grad, 0);
-        }
-
-        private void valid() {
-            live();
-            if (gen != generation) {
-                throw new IllegalStateException("this linearization is stale: the plan has since been "
-                        + "evaluated at another θ");
-            }
+    private final class Lin extends HeldLinearization {
+        Lin() {
+            super("plan", b, n, theta, grad);
         }
 
         @Override
-        public DArray theta() {
-            valid();
-            return theta;
+        long generation() {
+            return generation;
         }
 
         @Override
-        public double value() {
-            valid();
-            return value;
-        }
-
-        @Override
-        public DArray gradient() {
-            valid();
-            return grad;
-        }
-
-        @Override
-        public double gradNormSq() {
-            valid();
-            return gnorm * gnorm;
-        }
-
-        @Override
-        public boolean finite() {
-            valid();
-            return Double.isFinite(value) && Double.isFinite(gnorm);
-        }
-
-        private void checkVec(String what, DArray a, long off, long len) {
-            if (a.backend() != b) {
-                throw new IllegalArgumentException(what + " lives on backend " + a.backend().name()
-                        + ", the plan on " + b.name());
-            }
-            if (off < 0 || off + len > a.length()) {
-                throw new IllegalArgumentException(what + " must hold " + len + " values (N = " + n
-                        + "): got an array of length " + a.length() + " at offset " + off);
-            }
+        void live() {
+            Plan.this.live();
         }
 
         /** By the tangent forward pass alone (the JVP rules; the gradient uses the VJP rules). */

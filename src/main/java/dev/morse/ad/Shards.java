@@ -42,7 +42,7 @@ public final class Shards implements Objective {
     private final Linearization[] lins;
     private final double[] values;
     private final double[] jvps;
-    private final Lin lin = new Lin();
+    private final Lin lin;
     private long generation;
     private boolean closed;
 
@@ -115,6 +115,7 @@ public final class Shards implements Objective {
         this.theta = th;
         this.grad = g;
         this.sum = sm;
+        this.lin = new Lin();
     }
 
     /**
@@ -207,14 +208,7 @@ public final class Shards implements Objective {
     }
 
     private void check(String what, DArray a, long off, long len) {
-        if (a.backend() != b) {
-            throw new IllegalArgumentException(what + " lives on backend " + a.backend().name() + ", the shards on "
-                    + b.name());
-        }
-        if (off < 0 || off + len > a.length()) {
-            throw new IllegalArgumentException(what + " must hold " + len + " values (N = " + n
-                    + "): got an array of length " + a.length() + " at offset " + off);
-        }
+        HeldLinearization.checkVector("shards", b, n, what, a, off, len);
     }
 
     /** θ into lane 0's array, and through the host into every other lane's. */
@@ -372,59 +366,25 @@ public final class Shards implements Objective {
     }
 
     /** The shards' one linearization, refreshed by each {@code at}. */
-    private final class Lin implements Linearization {
-        private long gen = -1;
-        private double value;
-        private double gnorm;
-
-        void refresh(long g, double v) {
-            gen = g;
-            value = v;
-            gnorm = b.nrm2(n, grad, 0);
-        }
-
-        private void valid() {
-            live();
-            if (gen != generation) {
-                throw new IllegalStateException("this linearization is stale: the shards have since been "
-                        + "evaluated at another θ");
-            }
+    private final class Lin extends HeldLinearization {
+        Lin() {
+            super("shards", b, n, theta, grad);
         }
 
         @Override
-        public DArray theta() {
-            valid();
-            return theta;
+        long generation() {
+            return generation;
         }
 
         @Override
-        public double value() {
-            valid();
-            return value;
-        }
-
-        @Override
-        public DArray gradient() {
-            valid();
-            return grad;
-        }
-
-        @Override
-        public double gradNormSq() {
-            valid();
-            return gnorm * gnorm;
-        }
-
-        @Override
-        public boolean finite() {
-            valid();
-            return Double.isFinite(value) && Double.isFinite(gnorm);
+        void live() {
+            Shards.this.live();
         }
 
         @Override
         public double jvp(DArray v, long vo) {
             valid();
-            check("v", v, vo, n);
+            checkVec("v", v, vo, n);
             sendDirections(v, vo, 1);
             cv = v;
             cvo = vo;
@@ -444,8 +404,8 @@ public final class Shards implements Objective {
             if (k < 0) {
                 throw new IllegalArgumentException("hvpBlock: k must be ≥ 0, got " + k);
             }
-            check("v", v, vo, (long) k * n);
-            check("out", out, oo, (long) k * n);
+            checkVec("v", v, vo, (long) k * n);
+            checkVec("out", out, oo, (long) k * n);
             for (int j0 = 0; j0 < k; j0 += kmax) {
                 int c = Math.min(kmax, k - j0);
                 hvpChunk(c, v, vo + (long) j0 * n, out, oo + (long) j0 * n);
@@ -455,7 +415,7 @@ public final class Shards implements Objective {
         @Override
         public void hessian(DArray out, long oo) {
             valid();
-            check("hessian output", out, oo, (long) n * n);
+            checkVec("hessian output", out, oo, (long) n * n);
             if (unit == null) {
                 unit = b.alloc((long) kmax * n);
             }

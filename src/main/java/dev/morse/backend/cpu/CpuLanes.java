@@ -1,7 +1,6 @@
 package dev.morse.backend.cpu;
 
 import dev.morse.backend.Backend;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
@@ -19,7 +18,7 @@ final class CpuLanes implements Backend.Lanes {
     private static final long SPIN_NANOS = 100_000;
 
     private final Backend[] lanes;
-    private final LaneThread[] threads;
+    private final CpuWorker[] threads;
     private IntConsumer work;
     private boolean closed;
 
@@ -28,7 +27,7 @@ final class CpuLanes implements Backend.Lanes {
             throw new IllegalArgumentException("lanes: count must be ≥ 1, got " + count);
         }
         lanes = new Backend[count];
-        threads = new LaneThread[count];
+        threads = new CpuWorker[count];
         lanes[0] = first;
         for (int i = 1; i < count; i++) {
             lanes[i] = new CpuBackend();
@@ -68,7 +67,8 @@ final class CpuLanes implements Backend.Lanes {
         try {
             for (int i = 1; i < lanes.length; i++) {
                 if (threads[i] == null) {
-                    threads[i] = new LaneThread(i);
+                    int lane = i;
+                    threads[i] = new CpuWorker("morse-cpu-lane-" + i, SPIN_NANOS, () -> work.accept(lane));
                 }
                 threads[i].post();
             }
@@ -86,7 +86,7 @@ final class CpuLanes implements Backend.Lanes {
         }
         rethrow(mine);
         for (int i = 1; i < lanes.length; i++) {
-            rethrow(threads[i].failure);
+            rethrow(threads[i].failure());
         }
     }
 
@@ -111,78 +111,6 @@ final class CpuLanes implements Backend.Lanes {
                     threads[i].stop();
                 }
                 lanes[i].close();
-            }
-        }
-    }
-
-    /** One lane's thread: waits (yielding briefly, then parked) for a posted call, runs its lane, reports done. */
-    private final class LaneThread implements Runnable {
-        private final int lane;
-        private final Thread thread;
-        private volatile long posted;
-        private volatile long done;
-        private volatile boolean sleeping;
-        private volatile boolean stopped;
-        private long seq;
-        private Throwable failure;
-
-        LaneThread(int lane) {
-            this.lane = lane;
-            thread = new Thread(this, "morse-cpu-lane-" + lane);
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void post() {
-            failure = null;
-            posted = ++seq; // volatile write publishes the work
-            if (sleeping) {
-                LockSupport.unpark(thread);
-            }
-        }
-
-        void await() {
-            int spins = 0;
-            while (done != seq) {
-                if (++spins < 1000) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
-            }
-        }
-
-        void stop() {
-            stopped = true;
-            LockSupport.unpark(thread);
-        }
-
-        @Override
-        public void run() {
-            long seen = 0;
-            while (!stopped) {
-                long s = posted;
-                if (s != seen) {
-                    try {
-                        work.accept(lane);
-                    } catch (Throwable t) {
-                        failure = t;
-                    }
-                    seen = s;
-                    done = s;
-                    continue;
-                }
-                long t0 = System.nanoTime();
-                while (posted == seen && !stopped && System.nanoTime() - t0 < SPIN_NANOS) {
-                    Thread.yield();
-                }
-                if (posted == seen && !stopped) {
-                    sleeping = true;
-                    if (posted == seen && !stopped) {
-                        LockSupport.park(this);
-                    }
-                    sleeping = false;
-                }
             }
         }
     }

@@ -1,7 +1,5 @@
 package dev.morse.backend.cpu;
 
-import java.util.concurrent.locks.LockSupport;
-
 /**
  * Runs the CPU backend's elementwise kernels ({@link CpuLoops}), splitting a large range in two
  * halves: the calling thread takes the first, one persistent worker thread the second. A
@@ -34,9 +32,13 @@ final class CpuSplit implements AutoCloseable {
     static volatile boolean enabled = !"false".equals(System.getProperty("morse.cpu.split"));
 
     private final CpuLoops main = new CpuLoops();
-    private Worker worker;
-    /** The kernel of the current call (its operands in its fields). */
+    /** The second thread's own tiles. */
+    private final CpuLoops second = new CpuLoops();
+    private CpuWorker worker;
+    /** The kernel of the current call (its operands in its fields) and the second half's rows. */
     private CpuLoops.Kernel kernel;
+    private int lo;
+    private int hi;
 
     /**
      * Runs {@code k} over {@code units} elements or rows: on this thread, or in two halves when
@@ -49,11 +51,13 @@ final class CpuSplit implements AutoCloseable {
             return;
         }
         if (worker == null) {
-            worker = new Worker();
+            worker = new CpuWorker("morse-cpu-elementwise", SPIN_NANOS, () -> kernel.run(second, lo, hi));
         }
         kernel = k;
         int mid = units / 2;
-        worker.post(mid, units);
+        lo = mid;
+        hi = units;
+        worker.post();
         try {
             k.run(main, 0, mid);
         } finally {
@@ -70,86 +74,6 @@ final class CpuSplit implements AutoCloseable {
         if (worker != null) {
             worker.stop();
             worker = null;
-        }
-    }
-
-    /** The second thread: waits (spinning briefly, then parked) for a posted half, runs it, reports done. */
-    private final class Worker implements Runnable {
-        private final CpuLoops loops = new CpuLoops();
-        private final Thread thread;
-        private volatile long posted;
-        private volatile long done;
-        private volatile boolean sleeping;
-        private volatile boolean stopped;
-        private long seq;
-        private int lo;
-        private int hi;
-        private Throwable failure;
-
-        Worker() {
-            thread = new Thread(this, "morse-cpu-elementwise");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void post(int from, int to) {
-            lo = from;
-            hi = to;
-            failure = null;
-            posted = ++seq; // volatile write publishes lo, hi, the kernel and its operands
-            if (sleeping) {
-                LockSupport.unpark(thread);
-            }
-        }
-
-        void await() {
-            int spins = 0;
-            while (done != seq) {
-                if (++spins < 1000) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
-            }
-        }
-
-        Throwable failure() {
-            return failure;
-        }
-
-        void stop() {
-            stopped = true;
-            LockSupport.unpark(thread);
-        }
-
-        @Override
-        public void run() {
-            long seen = 0;
-            while (!stopped) {
-                long s = posted;
-                if (s != seen) {
-                    try {
-                        kernel.run(loops, lo, hi);
-                    } catch (Throwable t) {
-                        failure = t;
-                    }
-                    seen = s;
-                    done = s;
-                    continue;
-                }
-                long t0 = System.nanoTime();
-                // yield, not spin: the BLAS's own threads need this core between our loops
-                while (posted == seen && !stopped && System.nanoTime() - t0 < SPIN_NANOS) {
-                    Thread.yield();
-                }
-                if (posted == seen && !stopped) {
-                    sleeping = true;
-                    if (posted == seen && !stopped) {
-                        LockSupport.park(this);
-                    }
-                    sleeping = false;
-                }
-            }
         }
     }
 }
