@@ -37,24 +37,34 @@ public final class Problem {
     /** The loss split by rows into s programs (an MLP on data), or null where it is not split. */
     private IntFunction<List<Program>> split;
     private int rows;
+    /** The spec's {@code problem.shards}: a count, or {@link Spec.ProblemSpec#AUTO_SHARDS}. */
+    private int shardsAsked = Spec.ProblemSpec.AUTO_SHARDS;
 
     private Problem(ProblemKind kind, String description, Program program, Mlp mlp, DeepLinearAutoencoder dlae) {
         this(kind, description, program, mlp, dlae, null);
     }
 
     /** This problem, whose loss over {@code rows} examples {@code split} divides by rows (for {@link Shards}). */
-    private Problem splitBy(int rows, IntFunction<List<Program>> split) {
+    private Problem splitBy(int rows, int asked, IntFunction<List<Program>> split) {
+        if (asked > rows) {
+            throw new SpecException("problem.shards", asked + " shards for " + rows + " examples: at most one per example");
+        }
         this.rows = rows;
+        this.shardsAsked = asked;
         this.split = split;
         return this;
     }
 
     /**
-     * The shards its loss runs in on {@code b} ({@link Shards#auto}: one per core the backend
-     * gives a lane, for an MLP on enough examples; else 1).
+     * The shards its loss runs in on {@code b}: the spec's {@code problem.shards}, or by default
+     * {@link Shards#auto} (one per core the backend gives a lane, for an MLP on enough examples;
+     * else 1). Problems that are not an MLP on data run unsplit.
      */
     public int shards(Backend b) {
-        return split == null ? 1 : Shards.auto(b, rows);
+        if (split == null) {
+            return 1;
+        }
+        return shardsAsked == Spec.ProblemSpec.AUTO_SHARDS ? Shards.auto(b, rows) : shardsAsked;
     }
 
     /** The loss compiled for {@code b}: a {@link Plan}, or {@link Shards} when {@link #shards} is more than 1. */
@@ -221,7 +231,7 @@ public final class Problem {
                     throw new SpecException("problem.widths", "sine regression maps 1 input to 1 output");
                 }
                 return new Problem(p.kind(), m + " on v(x) = 2 sin(4πx), " + n + " points on [0, 1]",
-                        m.mse(x, n, y), m, null).splitBy(n, k -> m.programs(x, n, y, k));
+                        m.mse(x, n, y), m, null).splitBy(n, p.shards(), k -> m.programs(x, n, y, k));
             }
             default: {
                 Dataset ds = data(p.data(), dataDir);
@@ -260,7 +270,7 @@ public final class Problem {
                     prog = m.crossEntropy(ds.features(), ds.n(), ds.labels());
                     split = k -> m.programs(ds.features(), ds.n(), ds.labels(), k);
                 }
-                return new Problem(p.kind(), m + " on " + ds.description(), prog, m, null).splitBy(ds.n(), split);
+                return new Problem(p.kind(), m + " on " + ds.description(), prog, m, null).splitBy(ds.n(), p.shards(), split);
             }
         }
     }

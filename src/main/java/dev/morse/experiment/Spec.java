@@ -34,7 +34,9 @@ public record Spec(String name, String description, long seed, Backends.Choice b
      */
     public record ProblemSpec(ProblemKind kind, DataSpec data, int[] widths, boolean[] bias, String activation,
                               String loss, double l2, int hidden, String l2Form, String javaClass, String jar,
-                              List<String> activations, String outputActivation, String reduction) {
+                              List<String> activations, String outputActivation, String reduction, int shards) {
+        /** {@code shards}: this value means "auto" ({@link dev.morse.ad.Shards#auto}). */
+        public static final int AUTO_SHARDS = 0;
     }
 
     /** Where the data come from and how they are prepared. */
@@ -214,6 +216,7 @@ public record Spec(String name, String description, long seed, Backends.Choice b
             l2Form = p.str("l2_form", "sum", "sum", "half", "mean");
         }
         int hidden = 0;
+        int shards = ProblemSpec.AUTO_SHARDS;
         String javaClass = null;
         String jar = null;
         switch (kind) {
@@ -236,6 +239,7 @@ public record Spec(String name, String description, long seed, Backends.Choice b
                 outputActivation = p.str("output_activation", "identity", Activation.names());
                 loss = p.str("loss", null, "mse", "cross-entropy", "bce");
                 reduction = p.str("reduction", "mean", "mean", "sum");
+                shards = p.integerOrAuto("shards", ProblemSpec.AUTO_SHARDS, 1, 1 << 16);
                 if (!loss.equals("mse") && data.source().equals("gaussian")) {
                     throw new SpecException(p.at("loss"), loss + " needs labelled data (mnist), not gaussian");
                 }
@@ -256,6 +260,7 @@ public record Spec(String name, String description, long seed, Backends.Choice b
                 outputActivation = p.str("output_activation", "identity", Activation.names());
                 loss = "mse";
                 reduction = p.str("reduction", "mean", "mean", "sum");
+                shards = p.integerOrAuto("shards", ProblemSpec.AUTO_SHARDS, 1, 1 << 16);
                 break;
             }
             default:
@@ -266,7 +271,7 @@ public record Spec(String name, String description, long seed, Backends.Choice b
             throw new SpecException(p.at("l2_form"), "applies to mlp problems only");
         }
         return new ProblemSpec(kind, data, widths, bias, activation, loss, l2, hidden, l2Form, javaClass, jar,
-                activations, outputActivation, reduction);
+                activations, outputActivation, reduction, shards);
     }
 
     /** {@code activation}: one name for every hidden layer, or a list of one name per hidden layer. */

@@ -1,6 +1,7 @@
 package dev.morse.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,10 +26,14 @@ class ShardedRunTest {
             + "methods:\n  - {kind: newton-mr, runs: 2, iterations: 4}\n";
 
     private static List<ObjectNode> run(Path out, int blasThreads) throws IOException {
+        return run(out, blasThreads, SPEC);
+    }
+
+    private static List<ObjectNode> run(Path out, int blasThreads, String text) throws IOException {
         int threads = CpuBackend.threads();
         try {
             CpuBackend.setThreads(blasThreads);
-            Spec spec = Spec.parse(new ObjectMapper(new YAMLFactory()).readTree(SPEC), false);
+            Spec spec = Spec.parse(new ObjectMapper(new YAMLFactory()).readTree(text), false);
             Batch.run(spec, new Batch.Options(out, false, 1, 1, null, 1, null, false), CpuBackend::new);
             return RunsFile.read(out.resolve("runs.jsonl"));
         } finally {
@@ -57,6 +62,20 @@ class ShardedRunTest {
             // MINRES-QLP to its cap of N = 71 iterations, which turns last-bit differences into
             // different steps), so only the start is compared
             assertEquals(5, Files.readAllLines(tmp.resolve("split").resolve(s.path("trace").asText())).size() - 1);
+        }
+    }
+
+    @Test
+    void theSpecFixesTheShards(@TempDir Path tmp) throws IOException {
+        for (ObjectNode r : run(tmp.resolve("one"), 2, SPEC.replace("loss: mse,", "loss: mse, shards: 1,"))) {
+            assertEquals(1, r.path("shards").asInt(), "shards: 1 with the cores free");
+        }
+        for (ObjectNode r : run(tmp.resolve("three"), 1, SPEC.replace("loss: mse,", "loss: mse, shards: 3,"))) {
+            assertEquals(3, r.path("shards").asInt(), "shards: 3 on one BLAS thread: run in turn");
+        }
+        for (String bad : new String[] {"shards: 0,", "shards: many,", "shards: 601,"}) {
+            String text = SPEC.replace("loss: mse,", "loss: mse, " + bad);
+            assertThrows(SpecException.class, () -> run(tmp.resolve("bad"), 1, text), bad);
         }
     }
 }
