@@ -90,3 +90,32 @@ MORSE_KERNEL void morse_softmax_jvp(int rows, int cols, int k, const double* p,
         }
     }
 }
+
+// The softmax cross-entropy's tangent-of-VJP in one pass, k blocks, P and G shared, l one
+// scalar, ldot k of them:
+// out_j <- (beta*out_j + (alpha*ldot_j)*G) + (alpha*l)*(P o (dz_j - rowsum(P o dz_j) 1^T)).
+// One thread per (row, block): rows flat along grid x, blocks along grid y.
+MORSE_KERNEL void morse_softmax_ce_tvjp(int rows, int cols, int k, double alpha, const double* p,
+                                        const double* g, const double* dz, const double* l,
+                                        const double* ldot, double beta, double* out) {
+    long long size = (long long)rows * cols;
+    double a2 = alpha * l[0];
+    MORSE_FOR_Y(j, k) {
+        double a1 = alpha * ldot[j];
+        MORSE_FOR_X(r, rows) {
+            const double* pr = p + r * cols;
+            const double* gr = g + r * cols;
+            const double* zr = dz + (long long)j * size + r * cols;
+            double* orow = out + (long long)j * size + r * cols;
+            double s = 0.0;
+            for (int c = 0; c < cols; c++) {
+                s += pr[c] * zr[c];
+            }
+            for (int c = 0; c < cols; c++) {
+                double pd = pr[c] * (zr[c] - s);
+                double v = beta == 0.0 ? a1 * gr[c] : beta * orow[c] + a1 * gr[c];
+                orow[c] = v + a2 * pd;
+            }
+        }
+    }
+}

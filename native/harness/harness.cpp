@@ -413,6 +413,20 @@ std::map<std::string, Dispatch> dispatch_table() {
         double* dp = args.ptr<double>();
         LAUNCH(morse_softmax_jvp, rows, cols, k, p, dz, alpha, beta, dp);
     };
+    m["morse_softmax_ce_tvjp"] = [](Args& args, MorseDim3 g, MorseDim3 b) {
+        int rows = args.i32();
+        int cols = args.i32();
+        int k = args.i32();
+        double alpha = args.f64();
+        double* p = args.ptr<double>();
+        double* gg = args.ptr<double>();
+        double* dz = args.ptr<double>();
+        double* l = args.ptr<double>();
+        double* ldot = args.ptr<double>();
+        double beta = args.f64();
+        double* out = args.ptr<double>();
+        LAUNCH(morse_softmax_ce_tvjp, rows, cols, k, alpha, p, gg, dz, l, ldot, beta, out);
+    };
     return m;
 }
 

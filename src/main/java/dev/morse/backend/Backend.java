@@ -168,6 +168,16 @@ public interface Backend extends AutoCloseable {
     void softmaxJvp(int rows, int cols, int k, DArray p, long po, DArray dz, long dzo,
                     double alpha, double beta, DArray dp, long dpo);
 
+    /**
+     * The softmax cross-entropy's tangent-of-VJP in one pass, for k blocks, P and G shared
+     * (rows × cols), ℓ a device scalar and ℓ̇ k device scalars:
+     * out_j ← β·out_j + α·ℓ̇_j·G + α·ℓ·(P∘(dz_j − rowsum(P∘dz_j)·1ᵀ)), each element formed as
+     * (β·out + (αℓ̇_j)·G) + (αℓ)·(P·(dz − s)) (β = 0: the first term left out).
+     */
+    void softmaxCeTvjp(int rows, int cols, int k, double alpha, DArray p, long po, DArray g, long go,
+                       DArray dz, long dzo, DArray l, long lo, DArray ldot, long ldo, double beta,
+                       DArray out, long oo);
+
     // ---------------------------------------------------------------- extension primitives
 
     /**

@@ -787,6 +787,41 @@ public abstract class BackendConformanceTest {
         }
     }
 
+    @Test
+    void softmaxCeTvjpMatchesTheDefinition() {
+        Random r = new Random(13);
+        int rows = 20;
+        int cols = 6;
+        int k = 3;
+        int size = rows * cols;
+        for (double beta : new double[] {0.0, -1.0}) {
+            double[] pv = uniform(r, size + 1, 0, 1);
+            double[] gv = uniform(r, size + 2, -1, 1);
+            double[] dzv = uniform(r, size * k + 2, -1, 1);
+            double[] lv = uniform(r, k + 2, -2, 2);
+            double[] ov = prefill(r, size * k + 3, beta);
+            DArray out = put(ov);
+            b.softmaxCeTvjp(rows, cols, k, 0.9, put(pv), 1, put(gv), 2, put(dzv), 2, put(lv), 0, put(lv), 1, beta,
+                    out, 3);
+            double[] ref = ov.clone();
+            for (int j = 0; j < k; j++) {
+                for (int i = 0; i < rows; i++) {
+                    double s = 0;
+                    for (int c = 0; c < cols; c++) {
+                        s += pv[1 + i * cols + c] * dzv[2 + j * size + i * cols + c];
+                    }
+                    for (int c = 0; c < cols; c++) {
+                        int o = 3 + j * size + i * cols + c;
+                        double pd = pv[1 + i * cols + c] * (dzv[2 + j * size + i * cols + c] - s);
+                        ref[o] = (beta == 0.0 ? 0.0 : beta * ov[o]) + 0.9 * lv[1 + j] * gv[2 + i * cols + c]
+                                + 0.9 * lv[0] * pd;
+                    }
+                }
+            }
+            assertClose("softmaxCeTvjp beta=" + beta, ref, get(out), ELEMENTWISE_TOL);
+        }
+    }
+
     // ---------------------------------------------------------------- extension primitives
 
     @Test

@@ -291,6 +291,15 @@ public class ForwardingBackend implements Backend {
     }
 
     @Override
+    public void softmaxCeTvjp(int rows, int cols, int k, double alpha, DArray p, long po, DArray g, long go,
+                              DArray dz, long dzo, DArray l, long lo, DArray ldot, long ldo, double beta,
+                              DArray out, long oo) {
+        launch();
+        inner.softmaxCeTvjp(rows, cols, k, alpha, u(p), po, u(g), go, u(dz), dzo, u(l), lo, u(ldot), ldo, beta,
+                u(out), oo);
+    }
+
+    @Override
     public LinalgStatus syevd(int n, DArray a, long ao, DArray w, long wo, boolean vectors) {
         launch();
         return inner.syevd(n, u(a), ao, u(w), wo, vectors);

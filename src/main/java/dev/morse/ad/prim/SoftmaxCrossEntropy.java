@@ -31,7 +31,7 @@ public final class SoftmaxCrossEntropy extends Primitive {
     @Override
     public Scratch[] scratch(Shape[] in, Shape out) {
         long m = in[0].size();
-        return new Scratch[] {new Scratch(m, false), new Scratch(m, false), new Scratch(m, true)};
+        return new Scratch[] {new Scratch(m, false), new Scratch(m, false)};
     }
 
     @Override
@@ -63,14 +63,12 @@ public final class SoftmaxCrossEntropy extends Primitive {
     public void tvjp(Exec e, int k) {
         Buf p = e.scratch(0);
         Buf g = e.scratch(1);
-        Buf pd = e.scratch(2);
         Buf zd = e.xdot(0);
         Buf lb = e.ybar();
         Buf lbd = e.ybardot();
         Buf out = e.xbardot(0);
-        double inv = 1.0 / zd.rows;
-        e.b.softmaxJvp(zd.rows, zd.cols, k, p.a, p.off, zd.a, zd.off, 1.0, 0.0, pd.a, pd.off);
-        e.b.scaleByScalar(g.size, k, inv, lbd.a, lbd.off, true, g.a, g.off, false, e.tbeta(0), out.a, out.off);
-        e.b.scaleByScalar(g.size, k, inv, lb.a, lb.off, false, pd.a, pd.off, true, 1.0, out.a, out.off);
+        // one pass: (Z̄)˙ = ((L̄)˙/r)G + (L̄/r)Ṗ, Ṗ formed per row and not kept
+        e.b.softmaxCeTvjp(zd.rows, zd.cols, k, 1.0 / zd.rows, p.a, p.off, g.a, g.off, zd.a, zd.off, lb.a, lb.off,
+                lbd.a, lbd.off, e.tbeta(0), out.a, out.off);
     }
 }

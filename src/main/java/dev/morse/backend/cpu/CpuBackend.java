@@ -57,6 +57,7 @@ public final class CpuBackend implements Backend {
     private final CpuLoops.BiasRows biasRows = new CpuLoops.BiasRows();
     private final CpuLoops.ColumnSums columnSums = new CpuLoops.ColumnSums();
     private final CpuLoops.SoftmaxJvp softmaxJvp = new CpuLoops.SoftmaxJvp();
+    private final CpuLoops.SoftmaxCeTvjp softmaxCeTvjp = new CpuLoops.SoftmaxCeTvjp();
     private final CpuLoops.SoftmaxCrossEntropy softmaxCe = new CpuLoops.SoftmaxCrossEntropy();
 
     public CpuBackend() {
@@ -540,6 +541,20 @@ public final class CpuBackend implements Backend {
         for (int blk = 0; blk < k; blk++) {
             split.run(softmaxJvp.set(cols, b(p), i(po), b(dz), i(dzo + blk * size), alpha, beta,
                     b(dp), i(dpo + blk * size)), rows);
+        }
+    }
+
+    @Override
+    public void softmaxCeTvjp(int rows, int cols, int k, double alpha, DArray p, long po, DArray g, long go,
+                              DArray dz, long dzo, DArray l, long lo, DArray ldot, long ldo, double beta,
+                              DArray out, long oo) {
+        live();
+        long size = (long) rows * cols;
+        double a2 = alpha * b(l).get(i(lo));
+        for (int blk = 0; blk < k; blk++) {
+            double a1 = alpha * b(ldot).get(i(ldo + blk));
+            split.run(softmaxCeTvjp.set(cols, b(p), i(po), b(g), i(go), b(dz), i(dzo + blk * size), a1, a2, beta,
+                    b(out), i(oo + blk * size)), rows);
         }
     }
 

@@ -591,6 +591,97 @@ final class CpuLoops {
     }
 
     /** dp ← β·dp + α·P∘(dz − rowsum(P∘dz)·1ᵀ) (P not offset by block); rows wider than a tile take the scalar path. */
+    /**
+     * The softmax cross-entropy's tangent-of-VJP in one pass over the rows
+     * ({@link dev.morse.backend.Backend#softmaxCeTvjp}): out ← (β·out + a1·G) + a2·(P·(Ż − s)),
+     * s = rowsum(P∘Ż); the same operations in the same order as {@link SoftmaxJvp} into a
+     * scratch followed by two {@link Scale} passes, which it replaced (bitwise equal).
+     */
+    static final class SoftmaxCeTvjp extends Rows {
+        private DoubleBuffer p;
+        private int po;
+        private DoubleBuffer g;
+        private int go;
+        private DoubleBuffer dz;
+        private int dzo;
+        private double a1;
+        private double a2;
+        private double beta;
+        private DoubleBuffer out;
+        private int oo;
+
+        SoftmaxCeTvjp() {
+            super(CpuSplit.MIN_SPLIT_ARITHMETIC);
+        }
+
+        SoftmaxCeTvjp set(int c, DoubleBuffer pb, int poff, DoubleBuffer gb, int goff, DoubleBuffer dzb, int dzoff,
+                          double aG, double aP, double be, DoubleBuffer ob, int ooff) {
+            cols = c;
+            p = pb;
+            po = poff;
+            g = gb;
+            go = goff;
+            dz = dzb;
+            dzo = dzoff;
+            a1 = aG;
+            a2 = aP;
+            beta = be;
+            out = ob;
+            oo = ooff;
+            return this;
+        }
+
+        @Override
+        void wideRow(CpuLoops l, int r) {
+            int pi = po + r * cols;
+            int gi = go + r * cols;
+            int zi = dzo + r * cols;
+            int oi = oo + r * cols;
+            double s = 0.0;
+            for (int c = 0; c < cols; c++) {
+                s += p.get(pi + c) * dz.get(zi + c);
+            }
+            for (int c = 0; c < cols; c++) {
+                double pd = p.get(pi + c) * (dz.get(zi + c) - s);
+                double v = beta == 0.0 ? a1 * g.get(gi + c) : beta * out.get(oi + c) + a1 * g.get(gi + c);
+                out.put(oi + c, v + a2 * pd);
+            }
+        }
+
+        @Override
+        void tile(CpuLoops l, int at, int c0, int width, int nr) {
+            double[] pt = l.t0;
+            double[] zt = l.t1;
+            double[] gt = l.t2;
+            double[] ot = l.t3;
+            int m = nr * cols;
+            p.get(po + at, pt, 0, m);
+            dz.get(dzo + at, zt, 0, m);
+            g.get(go + at, gt, 0, m);
+            if (beta != 0.0) {
+                out.get(oo + at, ot, 0, m);
+            }
+            for (int q = 0; q < nr; q++) {
+                int base = q * cols;
+                double s = 0.0;
+                for (int c = 0; c < cols; c++) {
+                    s += pt[base + c] * zt[base + c];
+                }
+                if (beta == 0.0) {
+                    for (int c = 0; c < cols; c++) {
+                        ot[base + c] = a1 * gt[base + c] + a2 * (pt[base + c] * (zt[base + c] - s));
+                    }
+                } else {
+                    for (int c = 0; c < cols; c++) {
+                        ot[base + c] = (beta * ot[base + c] + a1 * gt[base + c])
+                                + a2 * (pt[base + c] * (zt[base + c] - s));
+                    }
+                }
+            }
+            out.put(oo + at, ot, 0, m);
+        }
+    }
+
     static final class SoftmaxJvp extends Rows {
         private DoubleBuffer p;
         private int po;

@@ -653,6 +653,14 @@ public final class CudaBackend implements Backend {
         ops.softmaxJvp(rows, cols, k, c(p), po, c(dz), dzo, a, b, c(dp), dpo);
     }
 
+    @Override
+    public void softmaxCeTvjp(int rows, int cols, int k, double alpha, DArray p, long po, DArray g, long go,
+                              DArray dz, long dzo, DArray l, long lo, DArray ldot, long ldo, double beta,
+                              DArray out, long oo) {
+        live();
+        ops.softmaxCeTvjp(rows, cols, k, alpha, c(p), po, c(g), go, c(dz), dzo, c(l), lo, c(ldot), ldo, beta, c(out), oo);
+    }
+
     // ---------------------------------------------------------------- extension primitives
 
     @Override

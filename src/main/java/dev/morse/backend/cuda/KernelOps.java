@@ -311,6 +311,28 @@ public final class KernelOps {
         launch(Kernel.SOFTMAX_JVP, lc.blocks(rows, k));
     }
 
+    /**
+     * out_j ← (β·out_j + α·ℓ̇_j·G) + α·ℓ·(P∘(dz_j − rowsum(P∘dz_j)·1ᵀ)), P and G shared, ℓ one
+     * device scalar, ℓ̇ k of them: the softmax cross-entropy's tangent-of-VJP in one pass.
+     */
+    public void softmaxCeTvjp(int rows, int cols, int k, double alpha, DeviceBuffer p, long po, DeviceBuffer g,
+                              long go, DeviceBuffer dz, long dzo, DeviceBuffer l, long lo, DeviceBuffer ldot, long ldo,
+                              double beta, DeviceBuffer out, long oo) {
+        long size = blockSize(rows, cols, k);
+        if (size == 0) {
+            return;
+        }
+        range(p, po, size, "softmaxCeTvjp p");
+        range(g, go, size, "softmaxCeTvjp g");
+        range(dz, dzo, times(size, k), "softmaxCeTvjp dz");
+        range(l, lo, 1, "softmaxCeTvjp l");
+        range(ldot, ldo, k, "softmaxCeTvjp ldot");
+        range(out, oo, times(size, k), "softmaxCeTvjp out");
+        args.reset().i32(rows).i32(cols).i32(k).f64(alpha).ptr(p, po).ptr(g, go).ptr(dz, dzo).ptr(l, lo)
+                .ptr(ldot, ldo).f64(beta).ptr(out, oo);
+        launch(Kernel.SOFTMAX_CE_TVJP, lc.blocks(rows, k));
+    }
+
     // ---------------------------------------------------------------- extension primitives
 
     /** y ← max(a, b); m ← [a ≥ b or a NaN] when given. */

@@ -97,6 +97,9 @@ class CpuLoopsTest {
                             fast, ref, new DArray[] {small}, new double[][] {smallInit});
                     check(bt + "softmaxJvp", b -> b.softmaxJvp(rows, cols, k, a, 0, x, 0, 0.9, beta, z, 0),
                             fast, ref, zOnly, zI);
+                    // ℓ = s[0], ℓ̇ = s[0 .. k)
+                    check(bt + "softmaxCeTvjp", b -> b.softmaxCeTvjp(rows, cols, k, 0.7, a, 0, y, 0, x, 0, s, 0,
+                            s, 0, beta, z, 0), fast, ref, zOnly, zI);
                 }
                 check(at + "fill", b -> b.fill(n - 1, 0.25, z, 1), fast, ref, zOnly, zI);
                 // the output is also an input (Unary.vjp: c ← ȳ∘c)

@@ -623,6 +623,20 @@ final class ScalarCpuBackend implements Backend {
         }
     }
 
+    /** The three passes the fused op replaced: Ṗ into a scratch, then the G term, then the Ṗ term. */
+    @Override
+    public void softmaxCeTvjp(int rows, int cols, int k, double alpha, DArray p, long po, DArray g, long go,
+                              DArray dz, long dzo, DArray l, long lo, DArray ldot, long ldo, double beta,
+                              DArray out, long oo) {
+        live();
+        long size = (long) rows * cols;
+        try (DArray pd = alloc(Math.max(1, k * size))) {
+            softmaxJvp(rows, cols, k, p, po, dz, dzo, 1.0, 0.0, pd, 0);
+            scaleByScalar(size, k, alpha, ldot, ldo, true, g, go, false, beta, out, oo);
+            scaleByScalar(size, k, alpha, l, lo, false, pd, 0, true, 1.0, out, oo);
+        }
+    }
+
     // ---------------------------------------------------------------- LAPACK
 
     private void ensureWork(long n) {

@@ -463,6 +463,9 @@ class KernelHarnessTest {
         Twin dp = twin("dP", nans(n));
         cpu.softmaxJvp(rows, cols, 1, p.c, 0, y.c, 0, 1.0, 0.0, dp.c, 0);
         ops.softmaxJvp(rows, cols, 1, p.h, 0, y.h, 0, 1.0, 0.0, dp.h, 0);
+        Twin ct = twin("softmaxCeTvjp out", nans(n));
+        cpu.softmaxCeTvjp(rows, cols, 1, 0.5, p.c, 0, g.c, 0, y.c, 0, x.c, 0, x.c, 1, 0.0, ct.c, 0);
+        ops.softmaxCeTvjp(rows, cols, 1, 0.5, p.h, 0, g.h, 0, y.h, 0, x.h, 0, x.h, 1, 0.0, ct.h, 0);
         Twin m = twin("max mask", nans(n));
         cpu.max(n, x.c, 0, y.c, 0, z.c, 0, m.c, 0);
         ops.max(n, x.h, 0, y.h, 0, z.h, 0, m.h, 0);
@@ -574,6 +577,28 @@ class KernelHarnessTest {
                 Twin dp = twin("dp" + tag, prefill(r, rows * cols * k + 3, beta));
                 cpu.softmaxJvp(rows, cols, k, p.c, 1, dz.c, 2, 0.8, beta, dp.c, 3);
                 ops.softmaxJvp(rows, cols, k, p.h, 1, dz.h, 2, 0.8, beta, dp.h, 3);
+            }
+        }
+        assertTrue(runAndCompare() > 0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("configs")
+    void softmaxCeTvjp(LaunchConfig lc) throws Exception {
+        start(lc);
+        Random r = new Random(21);
+        int rows = 37;
+        int cols = 10;
+        for (int k : new int[] {1, 3}) {
+            for (double beta : new double[] {0.0, 0.5}) {
+                String tag = " k=" + k + " beta=" + beta;
+                Twin p = twin("P" + tag, uniform(r, rows * cols + 1, 0, 1));
+                Twin g = twin("G" + tag, uniform(r, rows * cols + 2, -1, 1));
+                Twin dz = twin("dz" + tag, uniform(r, rows * cols * k + 2, -2, 2));
+                Twin l = twin("l" + tag, uniform(r, k + 4, -2, 2));
+                Twin out = twin("out" + tag, prefill(r, rows * cols * k + 3, beta));
+                cpu.softmaxCeTvjp(rows, cols, k, 0.3, p.c, 1, g.c, 2, dz.c, 2, l.c, 0, l.c, 3, beta, out.c, 3);
+                ops.softmaxCeTvjp(rows, cols, k, 0.3, p.h, 1, g.h, 2, dz.h, 2, l.h, 0, l.h, 3, beta, out.h, 3);
             }
         }
         assertTrue(runAndCompare() > 0);
