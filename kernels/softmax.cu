@@ -69,28 +69,6 @@ MORSE_KERNEL void morse_softmax_xent_loss(int rows, int parts, const double* par
     }
 }
 
-// dp_j <- beta*dp_j + alpha*P o (dz_j - rowsum(P o dz_j) 1^T), k blocks, P shared.
-// One thread per (row, block): rows flat along grid x, blocks along grid y.
-MORSE_KERNEL void morse_softmax_jvp(int rows, int cols, int k, const double* p,
-                                    const double* dz, double alpha, double beta, double* dp) {
-    long long size = (long long)rows * cols;
-    MORSE_FOR_Y(j, k) {
-        MORSE_FOR_X(r, rows) {
-            const double* pr = p + r * cols;
-            const double* zr = dz + (long long)j * size + r * cols;
-            double* orow = dp + (long long)j * size + r * cols;
-            double s = 0.0;
-            for (int c = 0; c < cols; c++) {
-                s += pr[c] * zr[c];
-            }
-            for (int c = 0; c < cols; c++) {
-                double v = alpha * pr[c] * (zr[c] - s);
-                orow[c] = beta == 0.0 ? v : beta * orow[c] + v;
-            }
-        }
-    }
-}
-
 // The softmax cross-entropy's tangent-of-VJP in one pass, k blocks, P and G shared, l one
 // scalar, ldot k of them:
 // out_j <- (beta*out_j + (alpha*ldot_j)*G) + (alpha*l)*(P o (dz_j - rowsum(P o dz_j) 1^T)).

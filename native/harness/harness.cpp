@@ -402,17 +402,6 @@ std::map<std::string, Dispatch> dispatch_table() {
         double* mm = args.ptr<double>();
         LAUNCH(morse_max, n, a, bb, y, mm);
     };
-    m["morse_softmax_jvp"] = [](Args& args, MorseDim3 g, MorseDim3 b) {
-        int rows = args.i32();
-        int cols = args.i32();
-        int k = args.i32();
-        double* p = args.ptr<double>();
-        double* dz = args.ptr<double>();
-        double alpha = args.f64();
-        double beta = args.f64();
-        double* dp = args.ptr<double>();
-        LAUNCH(morse_softmax_jvp, rows, cols, k, p, dz, alpha, beta, dp);
-    };
     m["morse_softmax_ce_tvjp"] = [](Args& args, MorseDim3 g, MorseDim3 b) {
         int rows = args.i32();
         int cols = args.i32();

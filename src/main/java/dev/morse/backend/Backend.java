@@ -163,12 +163,6 @@ public interface Backend extends AutoCloseable {
                              DArray p, long po, DArray g, long go, DArray loss, long lo);
 
     /**
-     * The softmax JVP for k blocks, P shared: dp_j ← β·dp_j + α·P∘(dz_j − rowsum(P∘dz_j)·1ᵀ).
-     */
-    void softmaxJvp(int rows, int cols, int k, DArray p, long po, DArray dz, long dzo,
-                    double alpha, double beta, DArray dp, long dpo);
-
-    /**
      * The softmax cross-entropy's tangent-of-VJP in one pass, for k blocks, P and G shared
      * (rows × cols), ℓ a device scalar and ℓ̇ k device scalars:
      * out_j ← β·out_j + α·ℓ̇_j·G + α·ℓ·(P∘(dz_j − rowsum(P∘dz_j)·1ᵀ)), each element formed as

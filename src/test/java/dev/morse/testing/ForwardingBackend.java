@@ -284,13 +284,6 @@ public class ForwardingBackend implements Backend {
     }
 
     @Override
-    public void softmaxJvp(int rows, int cols, int k, DArray p, long po, DArray dz, long dzo, double alpha,
-                           double beta, DArray dp, long dpo) {
-        launch();
-        inner.softmaxJvp(rows, cols, k, u(p), po, u(dz), dzo, alpha, beta, u(dp), dpo);
-    }
-
-    @Override
     public void softmaxCeTvjp(int rows, int cols, int k, double alpha, DArray p, long po, DArray g, long go,
                               DArray dz, long dzo, DArray l, long lo, DArray ldot, long ldo, double beta,
                               DArray out, long oo) {

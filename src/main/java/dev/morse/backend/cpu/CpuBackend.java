@@ -56,7 +56,6 @@ public final class CpuBackend implements Backend {
     private final CpuLoops.Sum sum = new CpuLoops.Sum();
     private final CpuLoops.BiasRows biasRows = new CpuLoops.BiasRows();
     private final CpuLoops.ColumnSums columnSums = new CpuLoops.ColumnSums();
-    private final CpuLoops.SoftmaxJvp softmaxJvp = new CpuLoops.SoftmaxJvp();
     private final CpuLoops.SoftmaxCeTvjp softmaxCeTvjp = new CpuLoops.SoftmaxCeTvjp();
     private final CpuLoops.SoftmaxCrossEntropy softmaxCe = new CpuLoops.SoftmaxCrossEntropy();
 
@@ -531,17 +530,6 @@ public final class CpuBackend implements Backend {
         }
         split.run(softmaxCe.set(rows, cols, b(z), i(zo), lab, b(p), i(po), b(g), i(go)), rows);
         b(loss).put(i(lo), softmaxCe.total() / rows);
-    }
-
-    @Override
-    public void softmaxJvp(int rows, int cols, int k, DArray p, long po, DArray dz, long dzo,
-                           double alpha, double beta, DArray dp, long dpo) {
-        live();
-        long size = (long) rows * cols;
-        for (int blk = 0; blk < k; blk++) {
-            split.run(softmaxJvp.set(cols, b(p), i(po), b(dz), i(dzo + blk * size), alpha, beta,
-                    b(dp), i(dpo + blk * size)), rows);
-        }
     }
 
     @Override

@@ -594,7 +594,7 @@ final class CpuLoops {
     /**
      * The softmax cross-entropy's tangent-of-VJP in one pass over the rows
      * ({@link dev.morse.backend.Backend#softmaxCeTvjp}): out ← (β·out + a1·G) + a2·(P·(Ż − s)),
-     * s = rowsum(P∘Ż); the same operations in the same order as {@link SoftmaxJvp} into a
+     * s = rowsum(P∘Ż); the same operations in the same order as the softmax JVP into a
      * scratch followed by two {@link Scale} passes, which it replaced (bitwise equal).
      */
     static final class SoftmaxCeTvjp extends Rows {
@@ -679,87 +679,6 @@ final class CpuLoops {
                 }
             }
             out.put(oo + at, ot, 0, m);
-        }
-    }
-
-    static final class SoftmaxJvp extends Rows {
-        private DoubleBuffer p;
-        private int po;
-        private DoubleBuffer dz;
-        private int dzo;
-        private double alpha;
-        private double beta;
-        private DoubleBuffer dp;
-        private int dpo;
-
-        SoftmaxJvp() {
-            super(CpuSplit.MIN_SPLIT_ARITHMETIC);
-        }
-
-        SoftmaxJvp set(int c, DoubleBuffer pb, int poff, DoubleBuffer dzb, int dzoff, double al, double be,
-                       DoubleBuffer dpb, int dpoff) {
-            cols = c;
-            p = pb;
-            po = poff;
-            dz = dzb;
-            dzo = dzoff;
-            alpha = al;
-            beta = be;
-            dp = dpb;
-            dpo = dpoff;
-            return this;
-        }
-
-        @Override
-        void wideRow(CpuLoops l, int r) {
-            DoubleBuffer p = this.p;
-            DoubleBuffer dz = this.dz;
-            DoubleBuffer dp = this.dp;
-            double alpha = this.alpha;
-            double beta = this.beta;
-            int cols = this.cols;
-            int pi = po + r * cols;
-            int zi = dzo + r * cols;
-            int oi = dpo + r * cols;
-            double s = 0.0;
-            for (int c = 0; c < cols; c++) {
-                s += p.get(pi + c) * dz.get(zi + c);
-            }
-            for (int c = 0; c < cols; c++) {
-                double v = alpha * p.get(pi + c) * (dz.get(zi + c) - s);
-                dp.put(oi + c, beta == 0.0 ? v : beta * dp.get(oi + c) + v);
-            }
-        }
-
-        @Override
-        void tile(CpuLoops l, int at, int c0, int width, int nr) {
-            double[] pt = l.t0;
-            double[] zt = l.t1;
-            double[] ot = l.t2;
-            int m = nr * cols;
-            p.get(po + at, pt, 0, m);
-            dz.get(dzo + at, zt, 0, m);
-            if (beta != 0.0) {
-                dp.get(dpo + at, ot, 0, m);
-            }
-            for (int q = 0; q < nr; q++) {
-                int base = q * cols;
-                double s = 0.0;
-                for (int c = 0; c < cols; c++) {
-                    s += pt[base + c] * zt[base + c];
-                }
-                if (beta == 0.0) {
-                    for (int c = 0; c < cols; c++) {
-                        ot[base + c] = alpha * pt[base + c] * (zt[base + c] - s);
-                    }
-                } else {
-                    for (int c = 0; c < cols; c++) {
-                        double v = alpha * pt[base + c] * (zt[base + c] - s);
-                        ot[base + c] = beta * ot[base + c] + v;
-                    }
-                }
-            }
-            dp.put(dpo + at, ot, 0, m);
         }
     }
 

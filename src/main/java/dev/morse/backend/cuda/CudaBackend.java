@@ -647,13 +647,6 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void softmaxJvp(int rows, int cols, int k, DArray p, long po, DArray dz, long dzo,
-                           double a, double b, DArray dp, long dpo) {
-        live();
-        ops.softmaxJvp(rows, cols, k, c(p), po, c(dz), dzo, a, b, c(dp), dpo);
-    }
-
-    @Override
     public void softmaxCeTvjp(int rows, int cols, int k, double alpha, DArray p, long po, DArray g, long go,
                               DArray dz, long dzo, DArray l, long lo, DArray ldot, long ldo, double beta,
                               DArray out, long oo) {

@@ -42,8 +42,6 @@ public enum Kernel {
     SOFTMAX_XENT(KernelModule.SOFTMAX, "morse_softmax_xent",
             I32, I32, I32, PTR_F64, PTR_I32, PTR_F64, PTR_F64, PTR_F64, PTR_F64),
     SOFTMAX_XENT_LOSS(KernelModule.SOFTMAX, "morse_softmax_xent_loss", I32, I32, PTR_F64, PTR_F64),
-    SOFTMAX_JVP(KernelModule.SOFTMAX, "morse_softmax_jvp",
-            I32, I32, I32, PTR_F64, PTR_F64, F64, F64, PTR_F64),
     SOFTMAX_CE_TVJP(KernelModule.SOFTMAX, "morse_softmax_ce_tvjp",
             I32, I32, I32, F64, PTR_F64, PTR_F64, PTR_F64, PTR_F64, PTR_F64, F64, PTR_F64),
     MAX(KernelModule.POINTWISE, "morse_max", I64, PTR_F64, PTR_F64, PTR_F64, PTR_F64);

@@ -297,20 +297,6 @@ public final class KernelOps {
         }
     }
 
-    /** dp_j ← β·dp_j + α·P∘(dz_j − rowsum(P∘dz_j)·1ᵀ), P shared. */
-    public void softmaxJvp(int rows, int cols, int k, DeviceBuffer p, long po, DeviceBuffer dz, long dzo,
-                           double alpha, double beta, DeviceBuffer dp, long dpo) {
-        long size = blockSize(rows, cols, k);
-        if (size == 0) {
-            return;
-        }
-        range(p, po, size, "softmaxJvp p");
-        range(dz, dzo, times(size, k), "softmaxJvp dz");
-        range(dp, dpo, times(size, k), "softmaxJvp dp");
-        args.reset().i32(rows).i32(cols).i32(k).ptr(p, po).ptr(dz, dzo).f64(alpha).f64(beta).ptr(dp, dpo);
-        launch(Kernel.SOFTMAX_JVP, lc.blocks(rows, k));
-    }
-
     /**
      * out_j ← (β·out_j + α·ℓ̇_j·G) + α·ℓ·(P∘(dz_j − rowsum(P∘dz_j)·1ᵀ)), P and G shared, ℓ one
      * device scalar, ℓ̇ k of them: the softmax cross-entropy's tangent-of-VJP in one pass.

@@ -123,7 +123,7 @@ class ElementwiseAbBench {
                 fast.upload(h, 0, d, 0, n);
             }
             fast.upload(h, 0, c, 0, cols);
-            String[] ops = {"mulShared", "mul2Shared", "biasMulShared", "columnSums", "softmaxJvp", "unaryDerivatives swish",
+            String[] ops = {"mulShared", "mul2Shared", "biasMulShared", "columnSums", "softmaxCeTvjp", "unaryDerivatives swish",
                 "biasUnary swish+derivs"};
             StringBuilder sb = new StringBuilder("kernels on " + rows + "x" + cols + " (µs, median of 21 alternating rounds; "
                     + "reference / tiled)\n");
@@ -139,7 +139,7 @@ class ElementwiseAbBench {
                                 case 1: b.mul2Shared(n, 1, x, 0, y, 0, a, 0, x, 0, 0.5, z, 0); break;
                                 case 2: b.biasMulShared(rows, cols, 1, c, 0, false, z, 0, x, 0, y, 0); break;
                                 case 3: b.columnSums(rows, cols, 1, 1.0, x, 0, 0.0, c, 0); break;
-                                case 4: b.softmaxJvp(rows, cols, 1, x, 0, y, 0, 1.0, 0.0, z, 0); break;
+                                case 4: b.softmaxCeTvjp(rows, cols, 1, 1.0, x, 0, a, 0, y, 0, c, 0, c, 0, 0.0, z, 0); break;
                                 case 5: b.unaryDerivatives(dev.morse.backend.UnaryFn.SWISH, 0, n, x, 0, y, 0, z, 0, a, 0); break;
                                 default: b.biasUnary(dev.morse.backend.UnaryFn.SWISH, 0, rows, cols, c, 0, z, 0, y, 0, a, 0, x, 0);
                             }

@@ -598,9 +598,9 @@ final class ScalarCpuBackend implements Backend {
         b(loss).put(i(lo), total / rows);
     }
 
-    @Override
-    public void softmaxJvp(int rows, int cols, int k, DArray p, long po, DArray dz, long dzo,
-                           double alpha, double beta, DArray dp, long dpo) {
+    /** The softmax JVP (dp_j ← β·dp_j + α·P∘(dz_j − rowsum(P∘dz_j)·1ᵀ)), the first of the three passes below. */
+    private void softmaxJvp(int rows, int cols, int k, DArray p, long po, DArray dz, long dzo,
+                            double alpha, double beta, DArray dp, long dpo) {
         live();
         DoubleBuffer pb = b(p);
         DoubleBuffer zb = b(dz);
