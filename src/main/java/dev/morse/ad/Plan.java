@@ -477,40 +477,23 @@ public final class Plan implements Objective {
         }
 
         @Override
-        public void hvp(DArray v, long vo, DArray out, long oo) {
-            hvpBlock(1, v, vo, out, oo);
+        int capacity() {
+            return kmax;
+        }
+
+        /** The tangent passes on directions copied into the plan's own (the Hessian writes them there). */
+        @Override
+        void chunk(int c, DArray v, long vo, DArray out, long oo) {
+            if (v != vbuf || vo != 0) {
+                b.copy((long) c * n, v, vo, vbuf, 0);
+            }
+            tangents(c);
+            b.copy((long) c * n, hvbuf, 0, out, oo);
         }
 
         @Override
-        public void hvpBlock(int k, DArray v, long vo, DArray out, long oo) {
-            valid();
-            if (k < 0) {
-                throw new IllegalArgumentException("hvpBlock: k must be ≥ 0, got " + k);
-            }
-            checkVec("v", v, vo, (long) k * n);
-            checkVec("out", out, oo, (long) k * n);
-            for (int j0 = 0; j0 < k; j0 += kmax) {
-                int kc = Math.min(kmax, k - j0);
-                b.copy((long) kc * n, v, vo + (long) j0 * n, vbuf, 0);
-                tangents(kc);
-                b.copy((long) kc * n, hvbuf, 0, out, oo + (long) j0 * n);
-            }
-        }
-
-        @Override
-        public void hessian(DArray out, long oo) {
-            valid();
-            checkVec("hessian output", out, oo, (long) n * n);
-            for (int j0 = 0; j0 < n; j0 += kmax) {
-                int kc = Math.min(kmax, n - j0);
-                b.fill((long) kc * n, 0.0, vbuf, 0);
-                for (int j = 0; j < kc; j++) {
-                    b.fill(1, 1.0, vbuf, (long) j * n + j0 + j);
-                }
-                tangents(kc);
-                // H symmetric: H·e_j is row j
-                b.copy((long) kc * n, hvbuf, 0, out, oo + (long) j0 * n);
-            }
+        DArray unitDirections() {
+            return vbuf;
         }
     }
 }

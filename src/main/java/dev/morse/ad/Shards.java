@@ -394,40 +394,21 @@ public final class Shards implements Objective {
         }
 
         @Override
-        public void hvp(DArray v, long vo, DArray out, long oo) {
-            hvpBlock(1, v, vo, out, oo);
+        int capacity() {
+            return kmax;
         }
 
         @Override
-        public void hvpBlock(int k, DArray v, long vo, DArray out, long oo) {
-            valid();
-            if (k < 0) {
-                throw new IllegalArgumentException("hvpBlock: k must be ≥ 0, got " + k);
-            }
-            checkVec("v", v, vo, (long) k * n);
-            checkVec("out", out, oo, (long) k * n);
-            for (int j0 = 0; j0 < k; j0 += kmax) {
-                int c = Math.min(kmax, k - j0);
-                hvpChunk(c, v, vo + (long) j0 * n, out, oo + (long) j0 * n);
-            }
+        void chunk(int c, DArray v, long vo, DArray out, long oo) {
+            hvpChunk(c, v, vo, out, oo);
         }
 
         @Override
-        public void hessian(DArray out, long oo) {
-            valid();
-            checkVec("hessian output", out, oo, (long) n * n);
+        DArray unitDirections() {
             if (unit == null) {
                 unit = b.alloc((long) kmax * n);
             }
-            for (int j0 = 0; j0 < n; j0 += kmax) {
-                int c = Math.min(kmax, n - j0);
-                b.fill((long) c * n, 0.0, unit, 0);
-                for (int j = 0; j < c; j++) {
-                    b.fill(1, 1.0, unit, (long) j * n + j0 + j);
-                }
-                // H symmetric: H·e_j is row j
-                hvpChunk(c, unit, 0, out, oo + (long) j0 * n);
-            }
+            return unit;
         }
     }
 }
