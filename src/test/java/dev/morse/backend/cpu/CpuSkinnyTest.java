@@ -136,17 +136,17 @@ class CpuSkinnyTest {
         int m = 5000;
         int n = 4;
         Random r = new Random(9);
-        double[] c0 = gaussian(r, m * n);
-        DArray c = put(c0);
+        double[] c0 = GemmPathCheck.gaussian(r, m * n);
+        DArray c = GemmPathCheck.put(b, c0);
         DArray a = b.alloc(1);
         DArray x = b.alloc(1);
         b.gemm(false, true, m, n, 0, 2.0, a, 0, 1, x, 0, 1, 0.5, c, 0, n);
-        double[] got = get(c);
+        double[] got = GemmPathCheck.get(b, c);
         for (int i = 0; i < got.length; i++) {
             assertEquals(0.5 * c0[i], got[i]);
         }
         b.gemm(true, false, n, n, 0, 2.0, a, 0, n, x, 0, n, 0.0, c, 0, n);
-        got = get(c);
+        got = GemmPathCheck.get(b, c);
         for (int i = 0; i < got.length; i++) {
             assertEquals(i < n * n ? 0.0 : 0.5 * c0[i], got[i]);
         }
@@ -157,8 +157,8 @@ class CpuSkinnyTest {
         CpuSkinny.enabled = true;
         int m = 4 * CpuSkinny.rows(16, 16);
         Random r = new Random(4);
-        DArray a = put(gaussian(r, m * 16));
-        DArray bm = put(gaussian(r, 32 * 32));
+        DArray a = GemmPathCheck.put(b, GemmPathCheck.gaussian(r, m * 16));
+        DArray bm = GemmPathCheck.put(b, GemmPathCheck.gaussian(r, 32 * 32));
         DArray c = b.alloc((long) m * 16);
         DArray w = b.alloc(16 * 16);
         b.gemm(false, true, m, 16, 16, 1.0, a, 0, 16, bm, 0, 16, 0.0, c, 0, 16);
@@ -188,68 +188,12 @@ class CpuSkinnyTest {
         assertEquals(2, b.skinny.scratchAllocations);
     }
 
-    /**
-     * C = α·op(A)·op(B) + β·C through the skinny path (which must take it) against one
-     * cblas_dgemm on a copy of C; operands padded by the leading dimensions and offsets, C's
-     * padding random so that writes outside the product show.
-     */
+    /** The {@link CpuSkinny} path (switched on) against one cblas_dgemm call ({@link GemmPathCheck}). */
     private void check(boolean ta, boolean tb, int m, int n, int k, double alpha, int ao, int lda,
                        int bo, int ldb, double beta, int co, int ldc) {
-        Random r = new Random(31L * m + 7L * n + k + (ta ? 1000 : 0) + (tb ? 2000 : 0));
-        int aRows = ta ? k : m;
-        int bRows = tb ? n : k;
-        double[] av = gaussian(r, ao + aRows * lda);
-        double[] bv = gaussian(r, bo + bRows * ldb);
-        double[] cv = gaussian(r, co + m * ldc + 3);
-        DArray a = put(av);
-        DArray bm = put(bv);
-        DArray c1 = put(cv);
-        DArray c2 = put(cv);
-        CpuSkinny.enabled = true;
-        assertTrue(b.skinny.gemm(ta, tb, m, n, k, alpha, (CpuArray) a, ao, lda, (CpuArray) bm, bo, ldb, beta,
-                (CpuArray) c1, co, ldc), "skinny path taken");
-        CpuSkinny.enabled = false;
-        boolean transposed = CpuTransposed.enabled;
-        CpuTransposed.enabled = false; // the reference is one cblas_dgemm call
-        b.gemm(ta, tb, m, n, k, alpha, a, ao, lda, bm, bo, ldb, beta, c2, co, ldc);
-        CpuTransposed.enabled = transposed;
-        CpuSkinny.enabled = true;
-        double[] got = get(c1);
-        double[] ref = get(c2);
-        double scale = 0;
-        for (double v : ref) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        String what = (ta ? "T" : "N") + (tb ? "T" : "N") + " m=" + m + " n=" + n + " k=" + k + " α=" + alpha
-                + " β=" + beta + " lda=" + lda + " ldb=" + ldb + " ldc=" + ldc;
-        for (int i = 0; i < ref.length; i++) {
-            if (Math.abs(got[i] - ref[i]) > 1e-13 * scale) {
-                throw new AssertionError(what + ": element " + i + " " + got[i] + " vs " + ref[i]);
-            }
-        }
-        a.close();
-        bm.close();
-        c1.close();
-        c2.close();
-    }
-
-    private static double[] gaussian(Random r, int n) {
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = r.nextGaussian();
-        }
-        return x;
-    }
-
-    private DArray put(double[] x) {
-        DArray d = b.alloc(x.length);
-        b.upload(x, 0, d, 0, x.length);
-        return d;
-    }
-
-    private double[] get(DArray d) {
-        double[] x = new double[(int) d.length()];
-        b.download(d, 0, x, 0, x.length);
-        return x;
+        GemmPathCheck.check(b, "skinny", (ta2, tb2, m2, n2, k2, al, a, ao2, lda2, bm, bo2, ldb2, be, c, co2, ldc2) -> {
+            CpuSkinny.enabled = true;
+            return b.skinny.gemm(ta2, tb2, m2, n2, k2, al, a, ao2, lda2, bm, bo2, ldb2, be, c, co2, ldc2);
+        }, ta, tb, m, n, k, alpha, ao, lda, bo, ldb, beta, co, ldc);
     }
 }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.morse.backend.DArray;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,62 +73,12 @@ class CpuTransposedTest {
         assertEquals(allocs + 1, t.scratchAllocations, "the second scratch (β ≠ 0) once; smaller products reuse both");
     }
 
+    /** The {@link CpuTransposed} path (switched on) against one cblas_dgemm call ({@link GemmPathCheck}). */
     private void check(boolean ta, boolean tb, int m, int n, int k, double alpha, int ao, int lda,
                        int bo, int ldb, double beta, int co, int ldc) {
-        Random r = new Random(31L * m + 7L * n + k + (ta ? 1000 : 0) + (tb ? 2000 : 0));
-        double[] av = gaussian(r, ao + (ta ? k : m) * lda);
-        double[] bv = gaussian(r, bo + (tb ? n : k) * ldb);
-        double[] cv = gaussian(r, co + m * ldc + 3);
-        double[] cv1 = cv.clone();
-        if (beta == 0.0) { // β = 0 overwrites: NaN in C must not show
-            for (int i = 0; i < m; i++) {
-                cv1[co + i * ldc] = Double.NaN;
-            }
-        }
-        DArray a = put(av);
-        DArray bm = put(bv);
-        DArray c1 = put(cv1);
-        DArray c2 = put(cv);
-        CpuTransposed.enabled = true;
-        assertTrue(b.transposed.gemm(ta, tb, m, n, k, alpha, (CpuArray) a, ao, lda, (CpuArray) bm, bo, ldb, beta,
-                (CpuArray) c1, co, ldc), "transposed path taken");
-        CpuTransposed.enabled = false;
-        b.gemm(ta, tb, m, n, k, alpha, a, ao, lda, bm, bo, ldb, beta, c2, co, ldc);
-        double[] got = get(c1);
-        double[] ref = get(c2);
-        double scale = 0;
-        for (double v : ref) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        String what = (ta ? "T" : "N") + (tb ? "T" : "N") + " m=" + m + " n=" + n + " k=" + k + " β=" + beta;
-        for (int i = 0; i < ref.length; i++) {
-            if (!(Math.abs(got[i] - ref[i]) <= 1e-13 * scale)) {
-                throw new AssertionError(what + ": element " + i + " " + got[i] + " vs " + ref[i]);
-            }
-        }
-        a.close();
-        bm.close();
-        c1.close();
-        c2.close();
-    }
-
-    private static double[] gaussian(Random r, int n) {
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = r.nextGaussian();
-        }
-        return x;
-    }
-
-    private DArray put(double[] x) {
-        DArray d = b.alloc(x.length);
-        b.upload(x, 0, d, 0, x.length);
-        return d;
-    }
-
-    private double[] get(DArray d) {
-        double[] x = new double[(int) d.length()];
-        b.download(d, 0, x, 0, x.length);
-        return x;
+        GemmPathCheck.check(b, "transposed", (ta2, tb2, m2, n2, k2, al, a, ao2, lda2, bm, bo2, ldb2, be, c, co2, ldc2) -> {
+            CpuTransposed.enabled = true;
+            return b.transposed.gemm(ta2, tb2, m2, n2, k2, al, a, ao2, lda2, bm, bo2, ldb2, be, c, co2, ldc2);
+        }, ta, tb, m, n, k, alpha, ao, lda, bo, ldb, beta, co, ldc);
     }
 }
