@@ -443,34 +443,40 @@ final class CpuLoops {
             return transcendental ? CpuSplit.MIN_SPLIT : CpuSplit.MIN_SPLIT_ARITHMETIC;
         }
 
+        /**
+         * Whole rows: the bias row repeated down a tile's worth of rows into {@code t4}, so a
+         * tile adds it in one flat loop that vectorizes (a loop per row of a dozen columns did
+         * not: 1.9 against ~1.4 ns per element for the bias and product of a 5000×12 layer).
+         */
         @Override
         void begin(CpuLoops l) {
             if (cols <= TILE) {
-                b.get(bo, l.row(cols), 0, cols); // whole rows: the bias row once
+                double[] rep = l.t4;
+                b.get(bo, rep, 0, cols);
+                int m = rowsPerTile(cols) * cols;
+                for (int e = cols; e < m; e++) {
+                    rep[e] = rep[e - cols];
+                }
             }
         }
 
         @Override
         void tile(CpuLoops l, int at, int c0, int width, int nr) {
             double[] zt = l.t0;
-            double[] bt = l.row;
-            if (width < cols) { // a segment of a wide row: its part of the bias
-                bt = l.t4;
+            double[] bt = l.t4; // the repeated bias row, or a wide row's segment of it
+            if (width < cols) {
                 b.get(bo + c0, bt, 0, width);
             }
             double al = alpha;
             int m = nr * width;
             z.get(zo + at, zt, 0, m);
-            for (int q = 0; q < nr; q++) {
-                int base = q * width;
-                if (al == 1.0) { // 1·b is b to the bit: one multiply fewer per element
-                    for (int c = 0; c < width; c++) {
-                        zt[base + c] = zt[base + c] + bt[c];
-                    }
-                } else {
-                    for (int c = 0; c < width; c++) {
-                        zt[base + c] = zt[base + c] + al * bt[c];
-                    }
+            if (al == 1.0) { // 1·b is b to the bit: one multiply fewer per element
+                for (int e = 0; e < m; e++) {
+                    zt[e] = zt[e] + bt[e];
+                }
+            } else {
+                for (int e = 0; e < m; e++) {
+                    zt[e] = zt[e] + al * bt[e];
                 }
             }
             z.put(zo + at, zt, 0, m);
@@ -661,24 +667,61 @@ final class CpuLoops {
             if (beta != 0.0) {
                 out.get(oo + at, ot, 0, m);
             }
-            for (int q = 0; q < nr; q++) {
-                int base = q * cols;
-                double s = 0.0;
-                for (int c = 0; c < cols; c++) {
-                    s += pt[base + c] * zt[base + c];
+            double[] st = l.t4;
+            rowDots(pt, zt, st, cols, nr);
+            if (beta == 0.0) {
+                for (int e = 0; e < m; e++) {
+                    ot[e] = a1 * gt[e] + a2 * (pt[e] * (zt[e] - st[e]));
                 }
-                if (beta == 0.0) {
-                    for (int c = 0; c < cols; c++) {
-                        ot[base + c] = a1 * gt[base + c] + a2 * (pt[base + c] * (zt[base + c] - s));
-                    }
-                } else {
-                    for (int c = 0; c < cols; c++) {
-                        ot[base + c] = (beta * ot[base + c] + a1 * gt[base + c])
-                                + a2 * (pt[base + c] * (zt[base + c] - s));
-                    }
+            } else {
+                for (int e = 0; e < m; e++) {
+                    ot[e] = (beta * ot[e] + a1 * gt[e]) + a2 * (pt[e] * (zt[e] - st[e]));
                 }
             }
             out.put(oo + at, ot, 0, m);
+        }
+
+        /**
+         * st[e] ← s_q = Σ_c p[q,c]·z[q,c] (c in order) for every element e of row q: four rows'
+         * sums at a time, so four addition chains run side by side where one row's waited on
+         * each addition (each sum in the same order as one row at a time, so bitwise the same),
+         * then spread along their rows so the update above is one flat loop that vectorizes.
+         * Measured on a 5000×10 block (one thread): 2.4 against ~1.5 ns per element.
+         */
+        private static void rowDots(double[] pt, double[] zt, double[] st, int cols, int nr) {
+            int q = 0;
+            for (; q + 4 <= nr; q += 4) {
+                int b0 = q * cols;
+                int b1 = b0 + cols;
+                int b2 = b1 + cols;
+                int b3 = b2 + cols;
+                double s0 = 0.0;
+                double s1 = 0.0;
+                double s2 = 0.0;
+                double s3 = 0.0;
+                for (int c = 0; c < cols; c++) {
+                    s0 += pt[b0 + c] * zt[b0 + c];
+                    s1 += pt[b1 + c] * zt[b1 + c];
+                    s2 += pt[b2 + c] * zt[b2 + c];
+                    s3 += pt[b3 + c] * zt[b3 + c];
+                }
+                for (int c = 0; c < cols; c++) {
+                    st[b0 + c] = s0;
+                    st[b1 + c] = s1;
+                    st[b2 + c] = s2;
+                    st[b3 + c] = s3;
+                }
+            }
+            for (; q < nr; q++) {
+                int b0 = q * cols;
+                double s0 = 0.0;
+                for (int c = 0; c < cols; c++) {
+                    s0 += pt[b0 + c] * zt[b0 + c];
+                }
+                for (int c = 0; c < cols; c++) {
+                    st[b0 + c] = s0;
+                }
+            }
         }
     }
 
