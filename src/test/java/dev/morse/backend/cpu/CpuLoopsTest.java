@@ -18,8 +18,12 @@ import org.junit.jupiter.api.Test;
  * output that is also an input.
  */
 class CpuLoopsTest {
-    /** (rows, cols): one row, tiny, a tile's edge, rows wider than a tile, large enough to split (either threshold). */
-    private static final int[][] SHAPES = {{1, 1}, {3, 5}, {7, 1024}, {5, 1500}, {4001, 12}, {27000, 10}, {33, 2100}};
+    /**
+     * (rows, cols): one row, tiny, a span's edge and one row per tile (256, 300, 1024), rows
+     * wider than a tile, large enough to split (either threshold).
+     */
+    private static final int[][] SHAPES = {{1, 1}, {3, 5}, {6, 256}, {9, 300}, {7, 1024}, {5, 1500}, {4001, 12},
+        {27000, 10}, {33, 2100}};
 
     private static void check(String what, Consumer<Backend> op, CpuBackend fast, ScalarCpuBackend ref,
                               DArray[] outs, double[][] init) {
