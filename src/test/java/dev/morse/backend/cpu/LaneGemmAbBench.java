@@ -72,13 +72,16 @@ class LaneGemmAbBench {
             double all = median(peakAll);
             out.append(String.format(Locale.ROOT, "  2048³, one call on all BLAS threads: %.1f (range %.1f-%.1f)%n",
                     all, min(peakAll), max(peakAll)));
-            out.append(String.format(Locale.ROOT, "  2048³ on the lanes at once:          %.1f (%.0f%% of the above)%n",
-                    median(peakLanes), 100 * median(peakLanes) / all));
+            out.append(String.format(Locale.ROOT, "  2048³ on the lanes at once:          %.1f (%.0f%% of the above; range %.1f-%.1f)%n",
+                    median(peakLanes), 100 * median(peakLanes) / all, min(peakLanes), max(peakLanes)));
+            double lanesPeak = median(peakLanes);
             for (int s = 0; s < names.length; s++) {
                 for (int t = 0; t < 2; t++) {
                     double m = median(rates[s][t]);
-                    out.append(String.format(Locale.ROOT, "  %-15s %s on the lanes at once:  %.1f (%.0f%% of one call; range %.1f-%.1f)%n",
-                            names[s].trim(), t == 0 ? "NN" : "TN", m, 100 * m / all, min(rates[s][t]), max(rates[s][t])));
+                    out.append(String.format(Locale.ROOT,
+                            "  %-15s %s on the lanes at once:  %.1f (%.0f%% of one call, %.0f%% of 2048³ on the lanes; range %.1f-%.1f)%n",
+                            names[s].trim(), t == 0 ? "NN" : "TN", m, 100 * m / all, 100 * m / lanesPeak,
+                            min(rates[s][t]), max(rates[s][t])));
                 }
             }
             System.err.print(out);
